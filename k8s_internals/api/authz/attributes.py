@@ -1,0 +1,50 @@
+"""``authorizer.Attributes`` (``apiserver/pkg/authorization/authorizer/interfaces.go``): what an
+authorizer is asked, and its ``Decision``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ..user import UserInfo
+
+__all__ = ["Attributes", "Decision", "Verdict"]
+
+
+class Verdict(Enum):
+    """``authorizer.Decision``: DecisionDeny, DecisionAllow, DecisionNoOpinion."""
+
+    DENY = "Deny"
+    ALLOW = "Allow"
+    NO_OPINION = "NoOpinion"
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """``authorizer.AttributesRecord``. For non-resource requests only ``path`` and ``verb``
+    matter (``resource_request=False``)."""
+
+    user: UserInfo
+    verb: str
+    resource_request: bool = True
+    namespace: str = ""
+    api_group: str = ""
+    api_version: str = "v1"
+    resource: str = ""
+    subresource: str = ""
+    name: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict, the reason text, and (for the trace) what matched: e.g. the binding and rule
+    that allowed the request."""
+
+    verdict: Verdict
+    reason: str = ""
+    matched: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict is Verdict.ALLOW
