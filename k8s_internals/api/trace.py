@@ -1,0 +1,252 @@
+"""The trace of every request: which plugins ran and what they decided, what admission changed,
+which etcd key and revision were written, which watchers were told — on virtual time.
+
+Upstream has pieces of this spread over audit events (``apiserver/pkg/apis/audit``: the request's
+user, verb, objectRef, responseStatus, stage timestamps) and ``k8s.io/utils/trace`` step logs.
+Here every request gets one :class:`Trace`; a request a component makes while handling a watch
+event carries the id of the request that caused the event (``parent_id``), so a whole flow —
+``kubectl apply`` of a Deployment down to the kubelets' status updates — is one causal tree.
+
+:class:`Tracer` keeps traces in a bounded ring, answers queries, and runs observer hooks
+(``on_request``, ``on_store_write``, ``on_watch_event``) that widgets subscribe to.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["Outcome", "StoreWrite", "Trace", "TraceStep", "Tracer", "WatchNotice"]
+
+
+class Outcome(Enum):
+    OK = "ok"
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    PATCHED = "patched"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass
+class TraceStep:
+    """One step of the chain: ``step`` is the stage (``authentication``, ``authorization``,
+    ``mutating-admission``, ``validation``, ``validating-admission``, ``storage``...), ``plugin``
+    the plugin that acted (``tokenfile``, ``RBAC``, ``LimitRanger``...)."""
+
+    step: str
+    plugin: str
+    outcome: Outcome
+    detail: Any = None
+    time: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "plugin": self.plugin, "outcome": self.outcome.value,
+                "detail": self.detail, "time": self.time}
+
+
+@dataclass(frozen=True)
+class StoreWrite:
+    """An etcd write made by a request: key, revision, and the operation (PUT/DELETE)."""
+
+    key: str
+    revision: int
+    op: str
+    trace_id: str
+
+
+@dataclass(frozen=True)
+class WatchNotice:
+    """A watch event handed to one watcher."""
+
+    watcher: str
+    event_type: str
+    resource: str
+    key: str
+    revision: int
+    trace_id: str | None
+    time: float
+
+
+@dataclass
+class Trace:
+    id: str
+    parent_id: str | None
+    user: str
+    verb: str
+    resource: str = ""
+    subresource: str = ""
+    namespace: str = ""
+    name: str = ""
+    api_group: str = ""
+    path: str = ""
+    start: float = 0.0
+    end: float = 0.0
+    code: int = 0
+    steps: list[TraceStep] = field(default_factory=list)
+    writes: list[StoreWrite] = field(default_factory=list)
+    notified: list[WatchNotice] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def component(self) -> str:
+        """A short name for who made the request (``kube-scheduler``, ``kubelet/node-1``)."""
+        u = self.user
+        if u.startswith("system:node:"):
+            return "kubelet/" + u.removeprefix("system:node:")
+        if u.startswith("system:serviceaccount:kube-system:") and u.endswith("-controller"):
+            return "kube-controller-manager"
+        if u.startswith("system:kube-"):
+            return u.removeprefix("system:")
+        return u
+
+    @property
+    def target(self) -> str:
+        r = self.resource + (f"/{self.subresource}" if self.subresource else "")
+        where = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{r} {where}".strip() if r else self.path
+
+    def step(self, name: str) -> TraceStep | None:
+        for s in self.steps:
+            if s.step == name:
+                return s
+        return None
+
+    def summary(self) -> str:
+        """One line: ``[req-7 <- req-3] t=1.250 kube-scheduler create pods/binding default/x 201``."""
+        parent = f" <- {self.parent_id}" if self.parent_id else ""
+        return (f"[{self.id}{parent}] t={self.start:.3f} {self.component} {self.verb} "
+                f"{self.target} {self.code}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "parent_id": self.parent_id, "user": self.user, "verb": self.verb,
+            "resource": self.resource, "subresource": self.subresource,
+            "namespace": self.namespace, "name": self.name, "api_group": self.api_group,
+            "path": self.path, "start": self.start, "end": self.end, "code": self.code,
+            "steps": [s.to_dict() for s in self.steps],
+            "writes": [w.__dict__ for w in self.writes],
+            "notified": [n.__dict__ for n in self.notified],
+            "error": self.error,
+        }
+
+
+TraceHook = Callable[[Trace], None]
+WriteHook = Callable[[StoreWrite], None]
+WatchHook = Callable[[WatchNotice], None]
+
+
+class Tracer:
+    """A bounded ring of traces plus the observer hooks."""
+
+    def __init__(self, capacity: int = 20000) -> None:
+        self.capacity = capacity
+        self._ring: deque[Trace] = deque(maxlen=capacity)
+        self._by_id: dict[str, Trace] = {}
+        self._by_revision: dict[int, str] = {}
+        self._ids = itertools.count(1)
+        self.on_request: list[TraceHook] = []
+        self.on_store_write: list[WriteHook] = []
+        self.on_watch_event: list[WatchHook] = []
+
+    def new_id(self) -> str:
+        return f"req-{next(self._ids)}"
+
+    def begin(self, trace: Trace) -> None:
+        if len(self._ring) == self.capacity:
+            old = self._ring[0]
+            self._by_id.pop(old.id, None)
+            for w in old.writes:
+                self._by_revision.pop(w.revision, None)
+        self._ring.append(trace)
+        self._by_id[trace.id] = trace
+
+    def finish(self, trace: Trace) -> None:
+        for hook in list(self.on_request):
+            hook(trace)
+
+    def record_write(self, trace: Trace, write: StoreWrite) -> None:
+        trace.writes.append(write)
+        self._by_revision[write.revision] = trace.id
+        for hook in list(self.on_store_write):
+            hook(write)
+
+    def record_notice(self, notice: WatchNotice) -> None:
+        if notice.trace_id is not None:
+            t = self._by_id.get(notice.trace_id)
+            if t is not None:
+                t.notified.append(notice)
+        for hook in list(self.on_watch_event):
+            hook(notice)
+
+    def trace_for_revision(self, revision: int) -> str | None:
+        """The id of the request whose write produced ``revision`` (the cause of a watch event)."""
+        return self._by_revision.get(revision)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def get(self, trace_id: str) -> Trace | None:
+        return self._by_id.get(trace_id)
+
+    def __iter__(self) -> Iterator[Trace]:
+        return iter(self._ring)
+
+    def __len__(self) -> int:
+        return len(self._ring)
+
+    def query(
+        self,
+        *,
+        user: str | None = None,
+        verb: str | None = None,
+        resource: str | None = None,
+        namespace: str | None = None,
+        name: str | None = None,
+        since: float | None = None,
+        writes_only: bool = False,
+    ) -> list[Trace]:
+        out = []
+        for t in self._ring:
+            if user is not None and t.user != user:
+                continue
+            if verb is not None and t.verb != verb:
+                continue
+            if resource is not None and t.resource != resource:
+                continue
+            if namespace is not None and t.namespace != namespace:
+                continue
+            if name is not None and t.name != name:
+                continue
+            if since is not None and t.start < since:
+                continue
+            if writes_only and not t.writes:
+                continue
+            out.append(t)
+        return out
+
+    def children(self, trace_id: str) -> list[Trace]:
+        return [t for t in self._ring if t.parent_id == trace_id]
+
+    def tree(self, root_id: str) -> list[tuple[int, Trace]]:
+        """The causal tree under ``root_id`` as ``(depth, trace)`` in time order, depth first."""
+        kids: dict[str, list[Trace]] = {}
+        for t in self._ring:
+            if t.parent_id is not None:
+                kids.setdefault(t.parent_id, []).append(t)
+        out: list[tuple[int, Trace]] = []
+
+        def walk(tid: str, depth: int) -> None:
+            t = self._by_id.get(tid)
+            if t is None:
+                return
+            out.append((depth, t))
+            for c in kids.get(tid, []):
+                walk(c.id, depth + 1)
+
+        walk(root_id, 0)
+        return out
