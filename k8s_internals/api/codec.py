@@ -1,0 +1,84 @@
+"""JSON encoding of API objects as kube-apiserver writes them to etcd and to clients.
+
+Upstream (``--storage-media-type=application/json``) serialises Go structs with
+``encoding/json``: fields in struct order (``kind``, ``apiVersion``, ``metadata``, ``spec``,
+``status``; ``ObjectMeta`` fields in their declared order), no spaces, ``<``, ``>`` and ``&``
+escaped as ``\\u003c``, ``\\u003e``, ``\\u0026``, other non-ASCII written as UTF-8. The stored
+value never contains ``metadata.resourceVersion``: the etcd3 store clears it before writing
+(``apiserver/pkg/storage/etcd3/store.go`` → ``versioner.PrepareObjectForStorage``) and sets it
+from the key's ``mod_revision`` when reading.
+
+The simulator orders the top level and ``metadata``; nested spec fields keep the order they
+arrived in (upstream would reorder them too).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["METADATA_ORDER", "TOP_ORDER", "deep_copy", "dumps", "normalize", "to_storage"]
+
+TOP_ORDER = ("kind", "apiVersion", "metadata")
+#: ``metav1.ObjectMeta`` field order (``apimachinery/pkg/apis/meta/v1/types.go``)
+METADATA_ORDER = (
+    "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
+    "annotations", "ownerReferences", "finalizers", "managedFields",
+)  # fmt: skip
+_META_RANK = {k: i for i, k in enumerate(METADATA_ORDER)}
+_TAIL_ORDER = ("spec", "status")
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _go_escape(text: str) -> str:
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
+        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON as Go's ``json.Marshal`` writes it (HTML-safe escaping)."""
+    s = _ENCODER.encode(obj)
+    if "<" in s or ">" in s or "&" in s or "\u2028" in s or "\u2029" in s:
+        s = _go_escape(s)
+    return s
+
+
+def normalize(obj: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``obj`` with the top level and ``metadata`` in Go struct order."""
+    out: dict[str, Any] = {}
+    for k in TOP_ORDER:
+        if k in obj:
+            out[k] = obj[k]
+    meta = obj.get("metadata")
+    if isinstance(meta, dict):
+        out["metadata"] = dict(sorted(meta.items(), key=lambda kv: _META_RANK.get(kv[0], 99)))
+    for k, v in obj.items():
+        if k not in out and k not in _TAIL_ORDER:
+            out[k] = v
+    for k in _TAIL_ORDER:
+        if k in obj:
+            out[k] = obj[k]
+    return out
+
+
+def to_storage(obj: dict[str, Any]) -> bytes:
+    """The bytes written to etcd: normalized, without ``metadata.resourceVersion``."""
+    norm = normalize(obj)
+    meta = norm.get("metadata")
+    if isinstance(meta, dict) and "resourceVersion" in meta:
+        meta = dict(meta)
+        del meta["resourceVersion"]
+        norm["metadata"] = meta
+    return dumps(norm).encode()
+
+
+def deep_copy(value: Any) -> Any:
+    """A deep copy of a JSON-shaped value (dicts, lists, scalars); ~5x faster than
+    ``copy.deepcopy`` for API objects."""
+    if isinstance(value, dict):
+        return {k: deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [deep_copy(v) for v in value]
+    return value

@@ -1,0 +1,523 @@
+"""The REST handlers behind the chain, one function per verb, as
+``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/`` (``get.go``, ``create.go``,
+``update.go``, ``patch.go``, ``delete.go``, ``watch.go``) and the generic registry
+(``apiserver/pkg/registry/generic/registry/store.go``): graceful deletion, finalizers,
+``propagationPolicy``, preconditions, ``dryRun``; plus the subresources (``status``, ``scale``,
+``binding``, ``eviction``, ``log``, ``finalize``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import errors, strategy
+from .admission.interfaces import Operation
+from .codec import deep_copy
+from .resources import ResourceInfo, lookup
+from .trace import Outcome
+
+if TYPE_CHECKING:
+    from .server import APIServer, _Ctx
+    from .watchcache import CacheWatcher
+
+__all__ = ["dispatch", "start_watch"]
+
+#: kube-apiserver's ``MaxRequestBodyBytes`` is 3 MiB; etcd refuses requests over 1.5 MiB
+#: (``etcdserver: request is too large``), which the API server reports as 413. We refuse
+#: bodies over etcd's limit up front so nothing is written.
+MAX_BODY_BYTES = 1572864
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def dispatch(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    verb = ctx.req.verb
+    sub = ctx.req.subresource
+    if verb == "get":
+        return _get(server, ctx)
+    if verb == "list":
+        return _list(server, ctx)
+    if verb == "create":
+        if sub == "binding" or ctx.info is not None and ctx.info.plural == "bindings":
+            return _bind(server, ctx)
+        if sub == "eviction":
+            return _evict(server, ctx)
+        if ctx.info is not None and not ctx.info.persisted:
+            return _review(server, ctx)
+        _decode(server, ctx)
+        return server._create(ctx)
+    if verb in ("update", "patch"):
+        return _update(server, ctx)
+    if verb == "delete":
+        return _delete(server, ctx)
+    if verb == "deletecollection":
+        return _delete_collection(server, ctx)
+    if verb == "watch":  # pragma: no cover - watches go through APIServer.watch
+        raise errors.bad_request("watch must use APIServer.watch")
+    raise errors.method_not_supported(ctx.info.group if ctx.info else "",
+                                      ctx.req.resource, verb)
+
+
+# -- decoding -----------------------------------------------------------------------------------
+
+
+def _parse_body(server: APIServer, ctx: _Ctx) -> Any:
+    from .decode import parse_body
+
+    return parse_body(ctx.req.body, ctx.req.content_type, MAX_BODY_BYTES)
+
+
+def _decode(server: APIServer, ctx: _Ctx) -> None:
+    """Parse the body, check kind/apiVersion and namespace against the URL, apply defaults."""
+    info = ctx.info
+    assert info is not None
+    try:
+        body = _parse_body(server, ctx)
+        if not isinstance(body, dict):
+            raise errors.bad_request("Object 'Kind' is missing in '" + json.dumps(body) + "'")
+        from .decode import check_object
+
+        check_object(body, info, ctx.req, strict=ctx.req.param("fieldValidation") == "Strict")
+        if server.defaulter is not None:
+            server.defaulter(body)
+    except errors.StatusError as exc:
+        server._step(ctx, "decode", "json", Outcome.REJECTED, exc.message)
+        raise
+    ctx.obj = body
+    server._step(ctx, "decode", "json", Outcome.OK,
+                 {"kind": body.get("kind"), "apiVersion": body.get("apiVersion")})
+
+
+# -- reads --------------------------------------------------------------------------------------
+
+
+def _strip_type(obj: dict[str, Any]) -> dict[str, Any]:
+    """List items carry no kind/apiVersion on the wire (typed items in a typed list)."""
+    return {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
+
+
+def _get(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    if info.plural == "componentstatuses":
+        for cs in server_component_statuses(server):
+            if cs["metadata"]["name"] == req.name:
+                return 200, cs
+        raise errors.not_found("", "componentstatuses", req.name)
+    rv = int(req.param("resourceVersion") or 0)
+    obj = server.storage.get(info, req.namespace, req.name, rv or None)
+    server._step(ctx, "storage", "etcd3", Outcome.OK,
+                 {"key": info.key(req.namespace, req.name), "get": True})
+    if req.subresource == "scale":
+        return 200, to_scale(info, obj)
+    if req.subresource == "log":
+        provider = getattr(server, "log_provider", None)
+        if provider is None:
+            raise errors.bad_request(f'pod "{req.name}" has no logs: no kubelet serves it')
+        return 200, provider(obj, req.params)
+    return 200, obj
+
+
+def server_component_statuses(server: APIServer) -> list[dict[str, Any]]:
+    provider = getattr(server, "component_status_provider", None)
+    return provider() if provider is not None else []
+
+
+def predicate_for(info: ResourceInfo, params: dict[str, str]) -> Predicate | None:
+    """Label and field selectors of a list/watch as one predicate (400 on a bad selector)."""
+    from .selectors import predicate_from_params
+
+    return predicate_from_params(info, params.get("labelSelector", ""),
+                                 params.get("fieldSelector", ""))
+
+
+def _list(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    if info.plural == "componentstatuses":
+        items = [_strip_type(c) for c in server_component_statuses(server)]
+        return 200, {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {},
+                     "items": items}
+    pred = predicate_for(info, req.params)
+    limit = int(req.param("limit") or 0)
+    rv = req.param("resourceVersion")
+    revision = 0
+    if rv and rv != "0" and req.param("resourceVersionMatch") == "Exact":
+        revision = int(rv)
+    result = server.storage.list(info, req.namespace, pred, limit, req.param("continue"),
+                                 revision)
+    server._step(ctx, "storage", "etcd3", Outcome.OK,
+                 {"prefix": info.list_prefix(req.namespace), "items": len(result.items),
+                  "revision": result.resource_version})
+    meta: dict[str, Any] = {"resourceVersion": str(result.resource_version)}
+    if result.continue_token:
+        meta["continue"] = result.continue_token
+        if result.remaining is not None:
+            meta["remainingItemCount"] = result.remaining
+    return 200, {"kind": info.list_kind_name, "apiVersion": info.api_version, "metadata": meta,
+                 "items": [_strip_type(o) for o in result.items]}
+
+
+def start_watch(server: APIServer, ctx: _Ctx,
+                send: Callable[[str, dict[str, Any], str | None], None],
+                name: str) -> CacheWatcher:
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    if not info.persisted:
+        raise errors.method_not_supported(info.group, info.plural, "watch")
+    pred = predicate_for(info, req.params)
+    if req.name:
+        name_pred = pred
+
+        def pred(o: dict[str, Any]) -> bool:  # type: ignore[misc]
+            if o.get("metadata", {}).get("name") != req.name:
+                return False
+            return name_pred is None or name_pred(o)
+
+    rv = req.param("resourceVersion")
+
+    def current() -> tuple[list[dict[str, Any]], int]:
+        r = server.storage.list(info, req.namespace, pred)
+        return r.items, r.resource_version
+
+    w = server.watchcache.watch(
+        info, name, send, namespace=req.namespace, matches=pred,
+        resource_version=int(rv) if rv else 0, current=current,
+        bookmarks=req.flag("allowWatchBookmarks"))
+    server._step(ctx, "storage", "watch-cache", Outcome.OK,
+                 {"watcher": w.id, "from": rv or "now"})
+    return w
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+
+def _check_name(ctx: _Ctx, body: dict[str, Any]) -> None:
+    meta = body.setdefault("metadata", {})
+    name = meta.get("name") or ""
+    if not name:
+        meta["name"] = ctx.req.name
+    elif name != ctx.req.name:
+        raise errors.bad_request(
+            f"the name of the object ({name}) does not match the name on the URL "
+            f"({ctx.req.name})")
+
+
+def _apply_patch(ctx: _Ctx, current: dict[str, Any], patch_body: Any) -> dict[str, Any]:
+    from .patch_dispatch import apply_patch
+
+    assert ctx.info is not None
+    return apply_patch(ctx.info, ctx.req.content_type, current, patch_body)
+
+
+def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    """PUT or PATCH: read, transform, admit, validate, compare-and-swap; retried on a lost race
+    unless the request pinned a resourceVersion."""
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    is_patch = req.verb == "patch"
+    try:
+        body = _parse_body(server, ctx)
+        if not is_patch:
+            if not isinstance(body, dict):
+                raise errors.bad_request("Object 'Kind' is missing")
+            if req.subresource not in ("scale",):
+                from .decode import check_object
+
+                check_object(body, info, req,
+                             strict=req.param("fieldValidation") == "Strict")
+            _check_name(ctx, body)
+    except errors.StatusError as exc:
+        server._step(ctx, "decode", "json", Outcome.REJECTED, exc.message)
+        raise
+    server._step(ctx, "decode", "patch" if is_patch else "json", Outcome.OK,
+                 {"contentType": req.content_type} if is_patch else None)
+    pinned = "" if is_patch else str(body.get("metadata", {}).get("resourceVersion", "") or "")
+    sub = req.subresource
+
+    def transform(current: dict[str, Any]) -> dict[str, Any]:
+        if sub == "scale":
+            scale = _apply_patch(ctx, to_scale(info, current), body) if is_patch else body
+            new = deep_copy(current)
+            new.setdefault("spec", {})["replicas"] = int(scale.get("spec", {}).get("replicas", 0))
+            if str(scale.get("metadata", {}).get("resourceVersion", "")) not in (
+                    "", current["metadata"]["resourceVersion"]):
+                raise errors.conflict(info.group, info.plural, req.name)
+            strategy.prepare_for_update(info, new, current)
+        elif is_patch:
+            new = _apply_patch(ctx, deep_copy(current), body)
+            if sub == "status":
+                new = strategy.prepare_status_update(new, current)
+            else:
+                strategy.prepare_for_update(info, new, current)
+            meta = new.setdefault("metadata", {})
+            rv = meta.get("resourceVersion")
+            if rv and rv != current["metadata"]["resourceVersion"]:
+                raise errors.conflict(info.group, info.plural, req.name)
+            meta["resourceVersion"] = current["metadata"]["resourceVersion"]
+        else:
+            new = deep_copy(body)
+            if sub == "status":
+                new = strategy.prepare_status_update(new, current)
+            else:
+                strategy.prepare_for_update(info, new, current)
+        if server.defaulter is not None:
+            server.defaulter(new)
+        ctx.obj = new
+        server._admit(ctx, Operation.UPDATE, new, current)
+        server._validate(ctx, new, current)
+        server._validate_admission(ctx, Operation.UPDATE, new, current)
+        return new
+
+    if req.param("dryRun") == "All":
+        current = server.storage.get(info, req.namespace, req.name)
+        new = transform(deep_copy(current))
+        server._step(ctx, "storage", "etcd3", Outcome.SKIPPED, "dry run")
+        return 200, new
+    old, new = server.storage.guaranteed_update(info, req.namespace, req.name, transform,
+                                                precondition_rv=pinned)
+    key = info.key(req.namespace, req.name)
+    rv = int(new["metadata"]["resourceVersion"])
+    if str(rv) == old["metadata"]["resourceVersion"]:
+        server._step(ctx, "storage", "etcd3", Outcome.SKIPPED,
+                     {"key": key, "revision": rv, "unchanged": True})
+    else:
+        server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rv})
+        server._record_write(ctx, key, rv, "PUT")
+    new = _finish_if_finalized(server, ctx, info, new)
+    if sub == "scale":
+        return 200, to_scale(info, new)
+    return 200, new
+
+
+def _finish_if_finalized(server: APIServer, ctx: _Ctx, info: ResourceInfo,
+                         obj: dict[str, Any]) -> dict[str, Any]:
+    """An object being deleted whose last finalizer was just removed is deleted for good
+    (``registry/generic/registry/store.go`` ``shouldDeleteDuringUpdate``)."""
+    meta = obj.get("metadata", {})
+    if not meta.get("deletionTimestamp") or meta.get("finalizers"):
+        return obj
+    if info.kind == "Pod" and int(meta.get("deletionGracePeriodSeconds") or 0) > 0:
+        return obj
+    if info.kind == "Namespace" and obj.get("spec", {}).get("finalizers"):
+        return obj
+    last, rev = server.storage.delete(info, meta.get("namespace", ""), meta["name"])
+    key = info.key(meta.get("namespace", ""), meta["name"])
+    server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rev,
+                                                       "deleted": "finalizers done"})
+    server._record_write(ctx, key, rev, "DELETE")
+    return last
+
+
+def _delete_options(server: APIServer, ctx: _Ctx) -> dict[str, Any]:
+    body = ctx.req.body
+    opts: dict[str, Any] = {}
+    if body not in (None, b"", ""):
+        parsed = _parse_body(server, ctx)
+        if isinstance(parsed, dict):
+            opts = parsed
+    for k in ("gracePeriodSeconds", "propagationPolicy", "orphanDependents"):
+        if k in ctx.req.params and k not in opts:
+            v = ctx.req.params[k]
+            opts[k] = int(v) if k == "gracePeriodSeconds" else v
+    return opts
+
+
+def _delete(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    opts = _delete_options(server, ctx)
+    server._step(ctx, "decode", "DeleteOptions", Outcome.OK, opts or None)
+    return _delete_one(server, ctx, info, req.namespace, req.name, opts)
+
+
+def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str, name: str,
+                opts: dict[str, Any]) -> tuple[int, Any]:
+    current = server.storage.get(info, namespace, name)
+    pre = opts.get("preconditions") or {}
+    if pre.get("uid") and pre["uid"] != current["metadata"].get("uid"):
+        raise errors.conflict(
+            info.group, info.plural, name,
+            f"Precondition failed: UID in precondition: {pre['uid']}, UID in object meta: "
+            f"{current['metadata'].get('uid')}")
+    if pre.get("resourceVersion") and pre["resourceVersion"] != current["metadata"][
+            "resourceVersion"]:
+        raise errors.conflict(
+            info.group, info.plural, name,
+            f"Precondition failed: ResourceVersion in precondition: {pre['resourceVersion']}, "
+            f"ResourceVersion in object meta: {current['metadata']['resourceVersion']}")
+    server._admit(ctx, Operation.DELETE, None, current)
+    server._validate_admission(ctx, Operation.DELETE, None, current)
+    if ctx.req.param("dryRun") == "All":
+        return 200, current
+
+    policy = opts.get("propagationPolicy")
+    if opts.get("orphanDependents") is True and not policy:
+        policy = "Orphan"
+    gc_finalizer = {"Orphan": "orphan", "Foreground": "foregroundDeletion"}.get(policy or "")
+    grace = strategy.graceful_delete(info, current, opts.get("gracePeriodSeconds"))
+    finalizers = list(current["metadata"].get("finalizers") or [])
+    ns_finalizers = info.kind == "Namespace" and current.get("spec", {}).get("finalizers")
+    if gc_finalizer and gc_finalizer not in finalizers:
+        finalizers.append(gc_finalizer)
+    meta = current["metadata"]
+    if grace is not None or finalizers or ns_finalizers:
+        if meta.get("deletionTimestamp") and grace is None and not gc_finalizer:
+            # already being deleted: nothing more to do until the finalizers are gone
+            return 200, current
+        now = server.kernel.now
+
+        def mark(obj: dict[str, Any]) -> dict[str, Any]:
+            m = obj["metadata"]
+            if not m.get("deletionTimestamp"):
+                m["deletionTimestamp"] = server.kernel.timestamp(now + (grace or 0))
+                m["deletionGracePeriodSeconds"] = grace or 0
+            elif grace is not None and grace < int(m.get("deletionGracePeriodSeconds") or 0):
+                m["deletionTimestamp"] = server.kernel.timestamp(now + grace)
+                m["deletionGracePeriodSeconds"] = grace
+            if finalizers:
+                m["finalizers"] = finalizers
+            if info.kind == "Namespace":
+                obj.setdefault("status", {})["phase"] = "Terminating"
+            return obj
+
+        _, new = server.storage.guaranteed_update(info, namespace, name, mark)
+        key = info.key(namespace, name)
+        rv = int(new["metadata"]["resourceVersion"])
+        server._step(ctx, "storage", "etcd3", Outcome.OK,
+                     {"key": key, "revision": rv, "graceful": grace or 0,
+                      "finalizers": finalizers})
+        server._record_write(ctx, key, rv, "PUT")
+        return 200, new
+    last, rev = server.storage.delete(info, namespace, name)
+    key = info.key(namespace, name)
+    server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rev})
+    server._record_write(ctx, key, rev, "DELETE")
+    if info.kind in ("Pod", "Namespace", "Service"):
+        last["metadata"]["resourceVersion"] = str(rev)
+        return 200, last
+    details = {"name": name, "kind": info.plural, "uid": last["metadata"].get("uid", "")}
+    if info.group:
+        details = {"name": name, "group": info.group, "kind": info.plural,
+                   "uid": last["metadata"].get("uid", "")}
+    return 200, errors.status_success(details)
+
+
+def _delete_collection(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    opts = _delete_options(server, ctx)
+    pred = predicate_for(info, req.params)
+    items = server.storage.list(info, req.namespace, pred).items
+    out = []
+    for obj in items:
+        m = obj["metadata"]
+        try:
+            _, res = _delete_one(server, ctx, info, m.get("namespace", ""), m["name"], opts)
+        except errors.StatusError as exc:
+            if exc.code != 404:
+                raise
+            continue
+        if isinstance(res, dict) and res.get("kind") != "Status":
+            out.append(_strip_type(res))
+    return 200, {"kind": info.list_kind_name, "apiVersion": info.api_version,
+                 "metadata": {"resourceVersion": str(server.storage.revision)}, "items": out}
+
+
+# -- subresources -------------------------------------------------------------------------------
+
+
+def to_scale(info: ResourceInfo, obj: dict[str, Any]) -> dict[str, Any]:
+    """The ``autoscaling/v1`` ``Scale`` of a Deployment/ReplicaSet/StatefulSet/RC."""
+    meta = obj["metadata"]
+    status = obj.get("status", {})
+    selector = obj.get("spec", {}).get("selector") or {}
+    if info.kind == "ReplicationController":
+        sel = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+    else:
+        from .selectors import label_selector_as_string
+
+        sel = label_selector_as_string(selector)
+    return {
+        "kind": "Scale", "apiVersion": "autoscaling/v1",
+        "metadata": {"name": meta["name"], "namespace": meta.get("namespace", ""),
+                     "uid": meta.get("uid", ""), "resourceVersion": meta["resourceVersion"],
+                     "creationTimestamp": meta.get("creationTimestamp")},
+        "spec": {"replicas": int(obj.get("spec", {}).get("replicas", 0))},
+        "status": {"replicas": int(status.get("replicas", 0)), "selector": sel},
+    }
+
+
+def _bind(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    """``pods/binding`` (``pkg/registry/core/pod/storage/storage.go`` ``BindingREST``):
+    set ``spec.nodeName`` and the ``PodScheduled=True`` condition in one write."""
+    req = ctx.req
+    body = _parse_body(server, ctx)
+    if not isinstance(body, dict):
+        raise errors.bad_request("binding body must be an object")
+    target = (body.get("target") or {}).get("name", "")
+    name = req.name or body.get("metadata", {}).get("name", "")
+    server._step(ctx, "decode", "json", Outcome.OK, {"target": target})
+    pods = lookup("", "pods")
+    assert pods is not None
+    if not target:
+        raise errors.invalid("", "Binding", name, [{
+            "reason": "FieldValueRequired", "message": "Required value",
+            "field": "target.name"}], ["target.name: Required value"])
+
+    def assign(pod: dict[str, Any]) -> dict[str, Any]:
+        if pod["metadata"].get("deletionTimestamp"):
+            raise errors.conflict("", "pods/binding", name,
+                                  f"pod {name} is being deleted, cannot be assigned to a host")
+        if pod.get("spec", {}).get("nodeName"):
+            raise errors.conflict("", "pods/binding", name,
+                                  f'pod {name} is already assigned to node '
+                                  f'"{pod["spec"]["nodeName"]}"')
+        pod["spec"]["nodeName"] = target
+        conds = pod.setdefault("status", {}).setdefault("conditions", [])
+        ts = server.kernel.timestamp()
+        for c in conds:
+            if c.get("type") == "PodScheduled":
+                c.update({"status": "True", "lastTransitionTime": ts})
+                c.pop("reason", None)
+                c.pop("message", None)
+                break
+        else:
+            conds.append({"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                          "lastTransitionTime": ts})
+        return pod
+
+    _, new = server.storage.guaranteed_update(pods, req.namespace, name, assign)
+    key = pods.key(req.namespace, name)
+    rv = int(new["metadata"]["resourceVersion"])
+    server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rv,
+                                                       "nodeName": target})
+    server._record_write(ctx, key, rv, "PUT")
+    return 201, errors.status_success()
+
+
+def _evict(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    """``pods/eviction``: a delete that honours the eviction's DeleteOptions. (Upstream also
+    checks PodDisruptionBudgets; the simulator has none.)"""
+    body = _parse_body(server, ctx)
+    opts = (body or {}).get("deleteOptions") or {} if isinstance(body, dict) else {}
+    server._step(ctx, "decode", "json", Outcome.OK, {"eviction": True})
+    pods = lookup("", "pods")
+    assert pods is not None
+    _delete_one(server, ctx, pods, ctx.req.namespace, ctx.req.name, opts)
+    return 201, errors.status_success()
+
+
+def _review(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    """SelfSubjectAccessReview / SelfSubjectRulesReview, answered from the requester's own
+    identity (``pkg/registry/authorization/selfsubjectaccessreview/rest.go``)."""
+    from .reviews import review
+
+    body = _parse_body(server, ctx)
+    assert ctx.info is not None and ctx.user is not None
+    server._step(ctx, "decode", "json", Outcome.OK, None)
+    result = review(server, ctx.info, ctx.user, body if isinstance(body, dict) else {})
+    server._step(ctx, "storage", "none", Outcome.SKIPPED, "reviews are not stored")
+    return 201, result

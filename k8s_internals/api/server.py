@@ -1,0 +1,384 @@
+"""The API server: an explicit, ordered chain of named steps in front of the store.
+
+The chain mirrors ``staging/src/k8s.io/apiserver/pkg/server/config.go``
+(``DefaultBuildHandlerChain``) and the REST handlers of ``apiserver/pkg/endpoints/handlers/``
+(``create.go``, ``update.go``, ``patch.go``, ``delete.go``, ``get.go``, ``watch.go``)::
+
+    request-info → authentication (401) → authorization (403) → decode (400/413)
+        → mutating-admission → validation (422) → validating-admission → storage (404/409)
+        → (asynchronously) watch fan-out
+
+Reads stop after authorization and go to storage. Every request gets a :class:`~.trace.Trace`
+whose steps say which plugin acted and what it decided; mutating admission is recorded as a JSON
+patch per plugin. The only other module that reaches the store is :mod:`.watchcache`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..sim import Kernel
+from ..store import Store, open_store
+from . import errors, strategy
+from .admission.interfaces import (
+    AdmissionError,
+    MutationInterface,
+    Operation,
+    ValidationInterface,
+)
+from .admission.interfaces import Attributes as AdmissionAttributes
+from .authz.attributes import Attributes as AuthzAttributes
+from .authz.attributes import Decision, Verdict
+from .codec import deep_copy
+from .jsondiff import json_patch_diff
+from .request import Request, Response
+from .resources import ResourceInfo, lookup
+from .storage import Storage
+from .trace import Outcome, StoreWrite, Trace, Tracer, TraceStep
+from .user import UserInfo
+from .watchcache import CacheWatcher, WatchCache
+
+__all__ = ["APIServer", "AuthResult", "Authenticator", "Authorizer", "CHAIN"]
+
+#: the steps, in order; reads use the first three and ``storage``
+CHAIN: tuple[str, ...] = (
+    "request-info",
+    "authentication",
+    "authorization",
+    "decode",
+    "mutating-admission",
+    "validation",
+    "validating-admission",
+    "storage",
+)
+
+WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+_OPERATION = {"create": Operation.CREATE, "update": Operation.UPDATE,
+              "patch": Operation.UPDATE, "delete": Operation.DELETE,
+              "deletecollection": Operation.DELETE}
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    user: UserInfo
+    authenticator: str
+
+
+class Authenticator(Protocol):
+    def authenticate(self, request: Request) -> AuthResult | None:
+        """The user, None if no plugin knows the request; raise ``AuthenticationFailed`` for a
+        credential that is known but invalid."""
+        ...
+
+
+class Authorizer(Protocol):
+    def authorize(self, attrs: AuthzAttributes) -> Decision: ...
+
+
+class AuthenticationFailed(Exception):
+    """A credential that an authenticator recognised but rejected (reason kept for the trace)."""
+
+
+@dataclass
+class _Ctx:
+    req: Request
+    trace: Trace
+    info: ResourceInfo | None = None
+    user: UserInfo | None = None
+    obj: dict[str, Any] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Validator = Callable[[dict[str, Any], dict[str, Any] | None], list[Any]]
+Decoder = Callable[[Request, ResourceInfo], dict[str, Any]]
+
+
+class APIServer:
+    """The API server over one store. Components never see the store: they get a client."""
+
+    def __init__(
+        self,
+        kernel: Kernel,
+        store: Store | str = "memory://",
+        *,
+        authenticator: Authenticator,
+        authorizer: Authorizer,
+        mutating: Sequence[MutationInterface] = (),
+        validating: Sequence[ValidationInterface] = (),
+        validator: Validator | None = None,
+        decoder: Decoder | None = None,
+        defaulter: Callable[[dict[str, Any]], None] | None = None,
+        tracer: Tracer | None = None,
+        name: str = "kube-apiserver",
+    ) -> None:
+        self.kernel = kernel
+        self.store = open_store(store, kernel=kernel) if isinstance(store, str) else store
+        self.storage = Storage(self.store)
+        self.tracer = tracer or Tracer()
+        self.watchcache = WatchCache(self.store, kernel, self.tracer)
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.mutating: list[MutationInterface] = list(mutating)
+        self.validating: list[ValidationInterface] = list(validating)
+        self.validator = validator
+        self.decoder = decoder
+        self.defaulter = defaulter
+        self.name = name
+
+    # -- extension points for learners --------------------------------------------------------
+
+    def add_mutating_admission(self, plugin: MutationInterface) -> None:
+        self.mutating.append(plugin)
+
+    def add_validating_admission(self, plugin: ValidationInterface) -> None:
+        self.validating.append(plugin)
+
+    # -- the chain -----------------------------------------------------------------------------
+
+    def _step(self, ctx: _Ctx, step: str, plugin: str, outcome: Outcome,
+              detail: Any = None) -> None:
+        ctx.trace.steps.append(TraceStep(step, plugin, outcome, detail, self.kernel.now))
+
+    def _request_info(self, ctx: _Ctx) -> None:
+        req = ctx.req
+        info = lookup(req.group, req.resource)
+        if info is None or info.version != req.version:
+            self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
+                       f"unknown resource {req.group}/{req.version}/{req.resource}")
+            raise errors.resource_not_found()
+        if req.subresource and info.subresource(req.subresource) is None:
+            self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
+                       f"unknown subresource {req.resource}/{req.subresource}")
+            raise errors.resource_not_found()
+        verbs = info.subresource(req.subresource).verbs if req.subresource else info.verbs
+        verb = req.verb
+        if verb not in verbs:
+            self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
+                       f"{verb} not allowed on {info.qualified}")
+            raise errors.method_not_supported(info.group, info.plural, verb)
+        if info.namespaced and not req.namespace and verb not in ("list", "watch",
+                                                                  "deletecollection"):
+            if verb != "create" or req.name:
+                raise errors.resource_not_found()
+        ctx.info = info
+        self._step(ctx, "request-info", "RequestInfo", Outcome.OK, {
+            "verb": verb, "apiGroup": info.group, "apiVersion": info.version,
+            "resource": info.plural, "subresource": req.subresource,
+            "namespace": req.namespace, "name": req.name})
+
+    def _authenticate(self, ctx: _Ctx) -> None:
+        try:
+            result = self.authenticator.authenticate(ctx.req)
+        except AuthenticationFailed as exc:
+            self._step(ctx, "authentication", "union", Outcome.REJECTED, str(exc))
+            raise errors.unauthorized() from None
+        if result is None:
+            self._step(ctx, "authentication", "union", Outcome.REJECTED,
+                       "no authenticator recognised the request")
+            raise errors.unauthorized()
+        ctx.user = result.user
+        ctx.trace.user = result.user.name
+        self._step(ctx, "authentication", result.authenticator, Outcome.OK,
+                   result.user.to_dict())
+
+    def _authz_attributes(self, ctx: _Ctx) -> AuthzAttributes:
+        req = ctx.req
+        assert ctx.user is not None
+        info = ctx.info
+        return AuthzAttributes(
+            user=ctx.user, verb=req.verb, resource_request=info is not None,
+            namespace=req.namespace, api_group=info.group if info else "",
+            api_version=req.version, resource=info.plural if info else "",
+            subresource=req.subresource, name=req.name, path=req.path)
+
+    def _authorize(self, ctx: _Ctx) -> None:
+        attrs = self._authz_attributes(ctx)
+        decision = self.authorizer.authorize(attrs)
+        if decision.verdict is not Verdict.ALLOW:
+            self._step(ctx, "authorization", "RBAC", Outcome.DENIED, decision.reason)
+            from .authz.messages import forbidden_error
+
+            raise forbidden_error(attrs, decision.reason if decision.verdict is Verdict.DENY
+                                  else "")
+        self._step(ctx, "authorization", "RBAC", Outcome.ALLOWED,
+                   decision.matched or decision.reason)
+
+    # -- admission + validation ------------------------------------------------------------
+
+    def _admission_attrs(self, ctx: _Ctx, op: Operation, obj: dict[str, Any] | None,
+                         old: dict[str, Any] | None) -> AdmissionAttributes:
+        info = ctx.info
+        assert info is not None and ctx.user is not None
+        meta = (obj or old or {}).get("metadata", {})
+        return AdmissionAttributes(
+            operation=op, group=info.group, version=info.version, resource=info.plural,
+            kind=info.kind, namespace=ctx.req.namespace or meta.get("namespace", ""),
+            name=meta.get("name", ctx.req.name), user=ctx.user, obj=obj, old_obj=old,
+            subresource=ctx.req.subresource, dry_run=ctx.req.param("dryRun") == "All")
+
+    def _admit(self, ctx: _Ctx, op: Operation, obj: dict[str, Any] | None,
+               old: dict[str, Any] | None) -> None:
+        a = self._admission_attrs(ctx, op, obj, old)
+        actx = self.admission_context
+        for plugin in self.mutating:
+            if not plugin.handles(op):
+                continue
+            before = deep_copy(obj) if obj is not None else None
+            try:
+                plugin.admit(a, actx)
+            except AdmissionError as exc:
+                self._step(ctx, "mutating-admission", plugin.name, Outcome.REJECTED, exc.message)
+                raise self._admission_forbidden(ctx, exc.message) from None
+            except errors.StatusError as exc:
+                self._step(ctx, "mutating-admission", plugin.name, Outcome.REJECTED, exc.message)
+                raise
+            patch = json_patch_diff(before, obj) if obj is not None else []
+            self._step(ctx, "mutating-admission", plugin.name,
+                       Outcome.PATCHED if patch else Outcome.OK, patch or None)
+
+    def _validate_admission(self, ctx: _Ctx, op: Operation, obj: dict[str, Any] | None,
+                            old: dict[str, Any] | None) -> None:
+        a = self._admission_attrs(ctx, op, obj, old)
+        for plugin in self.validating:
+            if not plugin.handles(op):
+                continue
+            try:
+                plugin.validate(a, self.admission_context)
+            except AdmissionError as exc:
+                self._step(ctx, "validating-admission", plugin.name, Outcome.REJECTED,
+                           exc.message)
+                raise self._admission_forbidden(ctx, exc.message) from None
+            except errors.StatusError as exc:
+                self._step(ctx, "validating-admission", plugin.name, Outcome.REJECTED,
+                           exc.message)
+                raise
+            self._step(ctx, "validating-admission", plugin.name, Outcome.OK)
+
+    def _admission_forbidden(self, ctx: _Ctx, message: str) -> errors.StatusError:
+        info = ctx.info
+        assert info is not None
+        name = ctx.req.name or (ctx.obj or {}).get("metadata", {}).get("name", "")
+        return errors.forbidden(info.group, info.plural, name, message)
+
+    def _validate(self, ctx: _Ctx, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
+        if self.validator is None:
+            self._step(ctx, "validation", "validation", Outcome.SKIPPED, "no validator")
+            return
+        errs = self.validator(obj, old)
+        if errs:
+            info = ctx.info
+            assert info is not None
+            self._step(ctx, "validation", info.kind, Outcome.REJECTED, [str(e) for e in errs])
+            raise errors.invalid(info.group, info.kind, obj["metadata"].get("name", ""),
+                                 [e.cause() for e in errs], [str(e) for e in errs])
+        self._step(ctx, "validation", ctx.info.kind if ctx.info else "", Outcome.OK)
+
+    # -- handlers --------------------------------------------------------------------------
+
+    @property
+    def admission_context(self) -> Any:
+        from .internal import InternalAccess
+
+        return InternalAccess(self)
+
+    def _record_write(self, ctx: _Ctx, key: str, revision: int, op: str) -> None:
+        self.tracer.record_write(ctx.trace, StoreWrite(key, revision, op, ctx.trace.id))
+        self.watchcache.sync(revision)
+
+    def _create(self, ctx: _Ctx) -> tuple[int, Any]:
+        info, req = ctx.info, ctx.req
+        assert info is not None and ctx.obj is not None
+        obj = ctx.obj
+        meta = obj.setdefault("metadata", {})
+        if info.namespaced:
+            meta["namespace"] = req.namespace
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = strategy.generate_name(meta["generateName"], self.kernel.rng)
+        strategy.prepare_for_create(info, obj, self.kernel.rng, self.kernel.timestamp())
+        self._admit(ctx, Operation.CREATE, obj, None)
+        self._validate(ctx, obj, None)
+        self._validate_admission(ctx, Operation.CREATE, obj, None)
+        if req.param("dryRun") == "All":
+            self._step(ctx, "storage", "etcd3", Outcome.SKIPPED, "dry run")
+            return 201, obj
+        ctx.trace.name = meta.get("name", "")
+        created = self.storage.create(info, obj)
+        key = info.key(meta.get("namespace", ""), meta["name"])
+        rv = int(created["metadata"]["resourceVersion"])
+        self._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rv})
+        self._record_write(ctx, key, rv, "PUT")
+        return 201, created
+
+    # The rest of the verbs live in .handlers to keep this module about the chain.
+
+    def handle(self, req: Request) -> Response:
+        """Run one request through the chain and answer it."""
+        from . import handlers
+
+        trace = Trace(
+            id=self.tracer.new_id(), parent_id=req.parent_id, user="", verb=req.verb,
+            resource=req.resource, subresource=req.subresource, namespace=req.namespace,
+            name=req.name, api_group=req.group, path=req.path, start=self.kernel.now)
+        self.tracer.begin(trace)
+        ctx = _Ctx(req, trace)
+        try:
+            self._request_info(ctx)
+            self._authenticate(ctx)
+            self._authorize(ctx)
+            code, body = handlers.dispatch(self, ctx)
+        except errors.StatusError as exc:
+            code, body = exc.code, exc.status
+            trace.error = exc.message
+        trace.code = code
+        trace.end = self.kernel.now
+        self.tracer.finish(trace)
+        ctype = "text/plain" if isinstance(body, str) else "application/json"
+        return Response(code, body, ctype, trace.id)
+
+    def watch(
+        self,
+        req: Request,
+        send: Callable[[str, dict[str, Any], str | None], None],
+        watcher_name: str = "",
+    ) -> CacheWatcher:
+        """Start a watch (``req.verb == "watch"``): authenticated and authorized like any request,
+        then served by the watch cache. Raises StatusError (401/403/404/410)."""
+        from . import handlers
+
+        trace = Trace(
+            id=self.tracer.new_id(), parent_id=req.parent_id, user="", verb="watch",
+            resource=req.resource, namespace=req.namespace, name=req.name,
+            api_group=req.group, start=self.kernel.now)
+        self.tracer.begin(trace)
+        ctx = _Ctx(req, trace)
+        try:
+            self._request_info(ctx)
+            self._authenticate(ctx)
+            self._authorize(ctx)
+            w = handlers.start_watch(self, ctx, send, watcher_name or trace.user)
+        except errors.StatusError as exc:
+            trace.code = exc.code
+            trace.error = exc.message
+            trace.end = self.kernel.now
+            self.tracer.finish(trace)
+            raise
+        trace.code = 200
+        trace.end = self.kernel.now
+        self.tracer.finish(trace)
+        return w
+
+    def stop_watch(self, w: CacheWatcher) -> None:
+        self.watchcache.stop(w)
+
+    def compact(self, revision: int | None = None) -> int:
+        """Compact the store (upstream's apiserver compactor does this every 5 minutes)."""
+        rev = revision if revision is not None else self.store.revision
+        self.store.compact(rev)
+        self.watchcache.compacted(rev)
+        return rev
+
+    def close(self) -> None:
+        self.watchcache.close()
+        self.store.close()

@@ -1,0 +1,233 @@
+"""The API server's storage layer over the etcd-like store: keys, JSON values, resourceVersions,
+optimistic concurrency. The only module (with :mod:`.watchcache`) that talks to the store.
+
+Mirrors ``staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go``:
+
+- ``Create``: a txn ``version(key) == 0`` → put, else ``409 AlreadyExists``;
+- ``Get``: a range on the key, ``resourceVersion`` = the key's ``mod_revision``;
+- ``GetList``: a range over the resource (or namespace) prefix at one revision, filtered by
+  label/field predicates, paginated by ``limit`` with an opaque ``continue`` token (the same
+  shape upstream encodes: base64 JSON ``{"v":"meta.k8s.io/v1","rv":N,"start":"..."}``);
+- ``GuaranteedUpdate``: read, transform, then a txn ``mod(key) == read mod_revision`` → put;
+  on a lost race re-read and transform again, unless the caller pinned a resourceVersion
+  (then ``409 Conflict``);
+- ``Delete``: a txn ``mod(key) == read mod_revision`` → delete.
+
+The revision a write produced becomes the object's ``resourceVersion``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..store import (
+    CompactedError,
+    DeleteRange,
+    Put,
+    Range,
+    RequestTooLargeError,
+    Store,
+    mod,
+    prefix_range_end,
+    version,
+)
+from . import errors
+from .codec import to_storage
+from .resources import ResourceInfo
+
+__all__ = ["ListResult", "Storage", "decode_continue", "encode_continue"]
+
+Predicate = Callable[[dict[str, Any]], bool]
+Transform = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass
+class ListResult:
+    items: list[dict[str, Any]]
+    resource_version: int
+    continue_token: str = ""
+    remaining: int | None = None
+
+
+def encode_continue(rv: int, start_key: str) -> str:
+    """``storage.EncodeContinue``: base64 of ``{"v":"meta.k8s.io/v1","rv":rv,"start":key}``."""
+    raw = json.dumps({"v": "meta.k8s.io/v1", "rv": rv, "start": start_key},
+                     separators=(",", ":"))
+    return base64.b64encode(raw.encode()).decode()
+
+
+def decode_continue(token: str, key_prefix: str) -> tuple[int, str]:
+    """``storage.DecodeContinue``: the revision and the full start key, or 400 BadRequest."""
+    try:
+        data = json.loads(base64.b64decode(token.encode(), validate=False))
+        if data.get("v") != "meta.k8s.io/v1":
+            raise ValueError("version")
+        rv = int(data["rv"])
+        start = str(data["start"])
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise errors.bad_request(f"continue key is not valid: {exc}") from None
+    if start.startswith("/") or ".." in start.split("/"):
+        raise errors.bad_request("continue key is not valid: path traversal")
+    return rv, key_prefix + start
+
+
+def decode_object(value: bytes, revision: int) -> dict[str, Any]:
+    obj: dict[str, Any] = json.loads(value)
+    obj.setdefault("metadata", {})["resourceVersion"] = str(revision)
+    return obj
+
+
+class Storage:
+    """All resources' objects in one store. ``on_write(key, revision, op)`` is called after every
+    successful write (the API server records it in the request's trace)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def get(self, info: ResourceInfo, namespace: str, name: str,
+            revision: int | None = None) -> dict[str, Any]:
+        try:
+            kv = self.store.get(info.key(namespace, name).encode(), revision=revision or None)
+        except CompactedError:
+            raise errors.gone(f"too old resource version: {revision}") from None
+        if kv is None:
+            raise errors.not_found(info.group, info.plural, name)
+        return decode_object(kv.value, kv.mod_revision)
+
+    def get_or_none(self, info: ResourceInfo, namespace: str, name: str) -> dict[str, Any] | None:
+        kv = self.store.get(info.key(namespace, name).encode())
+        return None if kv is None else decode_object(kv.value, kv.mod_revision)
+
+    def list(
+        self,
+        info: ResourceInfo,
+        namespace: str = "",
+        predicate: Predicate | None = None,
+        limit: int = 0,
+        continue_token: str = "",
+        revision: int = 0,
+    ) -> ListResult:
+        prefix = info.list_prefix(namespace)
+        start = prefix
+        if continue_token:
+            revision, start = decode_continue(continue_token, info.key_prefix)
+            if not start.startswith(prefix):
+                raise errors.bad_request("continue key is not valid: prefix mismatch")
+        try:
+            resp = self.store.range(start.encode(), prefix_range_end(prefix.encode()),
+                                    revision=revision or None)
+        except CompactedError:
+            if continue_token:
+                raise errors.gone(
+                    "The provided continue parameter is too old to display a consistent list "
+                    "result. You can start a new list without the continue parameter, or use "
+                    "the continue token in this response to retrieve the remainder of the "
+                    "results. Continuing with the provided token results in an inconsistent "
+                    "list - objects that were created, modified, or deleted between the time "
+                    "the first chunk was returned and now may show up in the list."
+                ) from None
+            raise errors.gone(f"too old resource version: {revision}") from None
+        list_rev = revision or resp.revision
+        items: list[dict[str, Any]] = []
+        token = ""
+        remaining: int | None = None
+        kvs = resp.kvs
+        for i, kv in enumerate(kvs):
+            obj = decode_object(kv.value, kv.mod_revision)
+            if predicate is not None and not predicate(obj):
+                continue
+            if limit and len(items) == limit:
+                # there is at least one more matching item: hand out a continue token
+                next_key = kvs[i - 1].key.decode() + "\x00"
+                token = encode_continue(list_rev, next_key[len(info.key_prefix):])
+                if predicate is None:
+                    remaining = len(kvs) - i
+                break
+            items.append(obj)
+        return ListResult(items, list_rev, token, remaining)
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def _value(self, obj: dict[str, Any]) -> bytes:
+        return to_storage(obj)
+
+    def create(self, info: ResourceInfo, obj: dict[str, Any]) -> dict[str, Any]:
+        meta = obj["metadata"]
+        key = info.key(meta.get("namespace", ""), meta["name"]).encode()
+        try:
+            resp = self.store.txn([version(key) == 0], [Put(key, self._value(obj))], [])
+        except RequestTooLargeError:
+            raise errors.request_entity_too_large("limit is 1572864") from None
+        if not resp.succeeded:
+            raise errors.already_exists(info.group, info.plural, meta["name"])
+        meta["resourceVersion"] = str(resp.revision)
+        return obj
+
+    def guaranteed_update(
+        self,
+        info: ResourceInfo,
+        namespace: str,
+        name: str,
+        transform: Transform,
+        precondition_rv: str = "",
+        retries: int = 16,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Read, ``transform(current) -> new``, write if nobody wrote in between.
+
+        Returns ``(old, new)``. ``transform`` may raise a StatusError to abort. With
+        ``precondition_rv`` the stored resourceVersion must match (``409 Conflict`` otherwise);
+        without it a lost race is retried against the fresh object, as upstream does for
+        patches and for updates that omit ``resourceVersion``.
+        """
+        key = info.key(namespace, name).encode()
+        for _ in range(retries):
+            kv = self.store.get(key)
+            if kv is None:
+                raise errors.not_found(info.group, info.plural, name)
+            current = decode_object(kv.value, kv.mod_revision)
+            if precondition_rv and precondition_rv != str(kv.mod_revision):
+                raise errors.conflict(info.group, info.plural, name)
+            new = transform(decode_object(kv.value, kv.mod_revision))
+            data = self._value(new)
+            if data == kv.value:
+                # nothing changed: upstream skips the write and keeps the resourceVersion
+                new["metadata"]["resourceVersion"] = str(kv.mod_revision)
+                return current, new
+            try:
+                resp = self.store.txn([mod(key) == kv.mod_revision], [Put(key, data)],
+                                      [Range(key)])
+            except RequestTooLargeError:
+                raise errors.request_entity_too_large("limit is 1572864") from None
+            if resp.succeeded:
+                new["metadata"]["resourceVersion"] = str(resp.revision)
+                return current, new
+            if precondition_rv:
+                raise errors.conflict(info.group, info.plural, name)
+        raise errors.conflict(info.group, info.plural, name)
+
+    def delete(self, info: ResourceInfo, namespace: str, name: str,
+               precondition: Callable[[dict[str, Any]], None] | None = None,
+               ) -> tuple[dict[str, Any], int]:
+        """Delete the object; returns the last stored state and the deletion revision."""
+        key = info.key(namespace, name).encode()
+        for _ in range(16):
+            kv = self.store.get(key)
+            if kv is None:
+                raise errors.not_found(info.group, info.plural, name)
+            current = decode_object(kv.value, kv.mod_revision)
+            if precondition is not None:
+                precondition(current)
+            resp = self.store.txn([mod(key) == kv.mod_revision], [DeleteRange(key)], [])
+            if resp.succeeded:
+                return current, resp.revision
+        raise errors.conflict(info.group, info.plural, name)
+
+    @property
+    def revision(self) -> int:
+        return self.store.revision

@@ -1,0 +1,179 @@
+"""Per-resource create/update/delete behaviour: the "strategies" of
+``pkg/registry/<group>/<resource>/strategy.go`` and the generic registry's
+``rest.BeforeCreate`` / ``BeforeUpdate`` / ``BeforeDelete``
+(``staging/src/k8s.io/apiserver/pkg/registry/rest/create.go``, ``update.go``, ``delete.go``).
+
+What it holds:
+
+- :func:`prepare_for_create` — ``uid``, ``creationTimestamp``, ``generation`` (for the types
+  whose strategy sets it), ``generateName`` names, status reset as each strategy does
+  (a new Pod is ``Pending`` with its ``qosClass``; Deployments/ReplicaSets start with an empty
+  status; Namespaces ``Active``);
+- :func:`prepare_for_update` — the main resource keeps the stored status, the ``status``
+  subresource keeps everything but status; ``generation`` +1 when the spec changed; immutable
+  metadata restored;
+- :func:`graceful_delete` — ``deletionTimestamp`` and ``deletionGracePeriodSeconds`` for pods
+  (``pkg/registry/core/pod/strategy.go`` ``CheckGracefulDelete``);
+- :data:`GENERATE_NAME_ALPHABET` — ``utilrand.String``'s alphabet (no vowels, no confusables).
+"""
+
+from __future__ import annotations
+
+import uuid
+from random import Random
+from typing import Any
+
+from .resources import ResourceInfo
+
+__all__ = [
+    "GENERATE_NAME_ALPHABET",
+    "GENERATION_KINDS",
+    "generate_name",
+    "graceful_delete",
+    "new_uid",
+    "pod_qos_class",
+    "prepare_for_create",
+    "prepare_for_update",
+    "prepare_status_update",
+]
+
+#: ``k8s.io/apimachinery/pkg/util/rand``: ``alphanums = "bcdfghjklmnpqrstvwxz2456789"``
+GENERATE_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+#: ``names.SimpleNameGenerator``: ``maxNameLength = 63``, ``randomLength = 5``
+MAX_GENERATED_NAME_LENGTH = 63
+RANDOM_LENGTH = 5
+
+#: kinds whose strategy keeps ``metadata.generation`` (bumped on spec changes)
+GENERATION_KINDS = frozenset({
+    "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController",
+    "PriorityClass",
+})
+_STATUS_ON_CREATE: dict[str, dict[str, Any]] = {
+    "Deployment": {}, "ReplicaSet": {}, "StatefulSet": {"replicas": 0, "availableReplicas": 0},
+    "DaemonSet": {"currentNumberScheduled": 0, "numberMisscheduled": 0,
+                  "desiredNumberScheduled": 0, "numberReady": 0},
+    "ReplicationController": {"replicas": 0},
+    "Namespace": {"phase": "Active"},
+    "PersistentVolumeClaim": {"phase": "Pending"},
+    "PersistentVolume": {"phase": "Pending"},
+    "Service": {"loadBalancer": {}},
+    "ResourceQuota": {},
+}
+
+
+def generate_name(base: str, rng: Random) -> str:
+    """``SimpleNameGenerator.GenerateName``: base (cut to 58) + 5 random characters."""
+    base = base[: MAX_GENERATED_NAME_LENGTH - RANDOM_LENGTH]
+    return base + "".join(rng.choice(GENERATE_NAME_ALPHABET) for _ in range(RANDOM_LENGTH))
+
+
+def new_uid(rng: Random) -> str:
+    """A version-4 UUID from the seeded RNG (upstream: ``uuid.NewUUID()``)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _quantity_is_zero(value: Any) -> bool:
+    return str(value).strip() in ("0", "0m", "0Mi", "0Ki", "0Gi", "")
+
+
+def pod_qos_class(pod: dict[str, Any]) -> str:
+    """``pkg/apis/core/helper/qos/qos.go`` ``GetPodQOS``: Guaranteed, Burstable or BestEffort.
+
+    Guaranteed: every container sets cpu and memory limits, and requests equal to them (requests
+    default to limits). BestEffort: no container sets any cpu/memory request or limit.
+    """
+    containers = list(pod.get("spec", {}).get("containers", [])) + list(
+        pod.get("spec", {}).get("initContainers", []))
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        res = c.get("resources", {}) or {}
+        req = {k: v for k, v in (res.get("requests") or {}).items()
+               if k in ("cpu", "memory") and not _quantity_is_zero(v)}
+        lim = {k: v for k, v in (res.get("limits") or {}).items()
+               if k in ("cpu", "memory") and not _quantity_is_zero(v)}
+        if req or lim:
+            any_set = True
+        if set(lim) != {"cpu", "memory"}:
+            guaranteed = False
+        for k, v in req.items():
+            if k in lim and str(lim[k]) != str(v):
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def prepare_for_create(info: ResourceInfo, obj: dict[str, Any], rng: Random,
+                       timestamp: str) -> None:
+    """Fill server-set metadata and reset status as the resource's strategy does."""
+    meta = obj.setdefault("metadata", {})
+    for k in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds",
+              "selfLink"):
+        meta.pop(k, None)
+    meta["uid"] = new_uid(rng)
+    meta["creationTimestamp"] = timestamp
+    if info.kind in GENERATION_KINDS:
+        meta["generation"] = 1
+    else:
+        meta.pop("generation", None)
+    if info.kind == "Pod":
+        status = {"phase": "Pending", "qosClass": pod_qos_class(obj)}
+        obj["status"] = status
+    elif info.kind in _STATUS_ON_CREATE:
+        obj["status"] = dict(_STATUS_ON_CREATE[info.kind])
+
+
+_IMMUTABLE_META = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
+                   "deletionGracePeriodSeconds", "generation")
+
+
+def prepare_for_update(info: ResourceInfo, new: dict[str, Any], old: dict[str, Any]) -> None:
+    """Main-resource update: keep the stored status (for types with a status subresource),
+    restore server-owned metadata, bump ``generation`` when the spec changed."""
+    meta = new.setdefault("metadata", {})
+    old_meta = old.get("metadata", {})
+    for k in _IMMUTABLE_META:
+        if k in old_meta:
+            meta[k] = old_meta[k]
+        else:
+            meta.pop(k, None)
+    if info.subresource("status") is not None:
+        if "status" in old:
+            new["status"] = old["status"]
+        else:
+            new.pop("status", None)
+    if info.kind in GENERATION_KINDS and new.get("spec") != old.get("spec"):
+        meta["generation"] = int(old_meta.get("generation", 0)) + 1
+
+
+def prepare_status_update(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """``status`` subresource update: everything but ``status`` comes from the stored object
+    (upstream's ``PrepareForUpdate`` of each ``statusStrategy``; labels/annotations of the
+    request are ignored too)."""
+    out = {k: v for k, v in old.items() if k != "status"}
+    if "status" in new:
+        out["status"] = new["status"]
+    out["metadata"] = dict(old.get("metadata", {}))
+    if "resourceVersion" in new.get("metadata", {}):
+        out["metadata"]["resourceVersion"] = new["metadata"]["resourceVersion"]
+    return out
+
+
+def graceful_delete(info: ResourceInfo, obj: dict[str, Any],
+                    grace_period: int | None) -> int | None:
+    """The grace period a DELETE gets, or None for an immediate delete.
+
+    Pods (``podStrategy.CheckGracefulDelete``): the request's ``gracePeriodSeconds``, else the
+    pod's ``terminationGracePeriodSeconds`` (default 30); 0 when the pod was never scheduled or
+    has finished (``Succeeded``/``Failed``). Other kinds delete at once.
+    """
+    if info.kind != "Pod":
+        return None
+    spec = obj.get("spec", {})
+    phase = obj.get("status", {}).get("phase")
+    if grace_period is None:
+        grace_period = int(spec.get("terminationGracePeriodSeconds", 30))
+    if not spec.get("nodeName") or phase in ("Succeeded", "Failed"):
+        grace_period = 0
+    return grace_period if grace_period > 0 else None
