@@ -20,6 +20,7 @@ __all__ = [
     "CONFLICT_MESSAGE",
     "StatusError",
     "StatusReason",
+    "already_exists",
     "bad_request",
     "conflict",
     "forbidden",
@@ -32,7 +33,6 @@ __all__ = [
     "qualified_resource",
     "request_entity_too_large",
     "resource_not_found",
-    "already_exists",
     "service_unavailable",
     "status_success",
     "timeout",
@@ -66,7 +66,9 @@ class StatusReason(Enum):
 
 
 #: ``errors.OptimisticLockErrorMsg``
-CONFLICT_MESSAGE = "the object has been modified; please apply your changes to the latest version and try again"
+CONFLICT_MESSAGE = (
+    "the object has been modified; please apply your changes to the latest version and try again"
+)
 
 
 class StatusError(Exception):
@@ -112,7 +114,8 @@ def _status(
 
 
 def status_success(details: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The ``Status`` a DELETE returns when the object is gone at once (``metav1.StatusSuccess``)."""
+    """The ``Status`` a DELETE returns when the object is gone at once
+    (``metav1.StatusSuccess``)."""
     body: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": {},
                             "status": "Success"}
     if details is not None:
@@ -203,7 +206,8 @@ def bad_request(message: str) -> StatusError:
 
 
 def gone(message: str) -> StatusError:
-    """``NewResourceExpired`` (410, reason ``Expired``), e.g. ``too old resource version: 5 (9)``."""
+    """``NewResourceExpired`` (410, reason ``Expired``), e.g.
+    ``too old resource version: 5 (9)``."""
     return _status(410, StatusReason.EXPIRED, message)
 
 
@@ -228,9 +232,9 @@ def not_acceptable(message: str) -> StatusError:
 def unsupported_media_type(content_type: str) -> StatusError:
     """What the patch handler says for an unknown patch content type."""
     return _status(415, StatusReason.UNSUPPORTED_MEDIA_TYPE,
-                   f'the body of the request was in an unknown format - accepted media types '
-                   f'include: application/json-patch+json, application/merge-patch+json, '
-                   f'application/apply-patch+yaml, application/strategic-merge-patch+json'
+                   'the body of the request was in an unknown format - accepted media types '
+                   'include: application/json-patch+json, application/merge-patch+json, '
+                   'application/apply-patch+yaml, application/strategic-merge-patch+json'
                    if content_type else "unsupported media type")
 
 

@@ -40,7 +40,7 @@ def dispatch(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     if verb == "list":
         return _list(server, ctx)
     if verb == "create":
-        if sub == "binding" or ctx.info is not None and ctx.info.plural == "bindings":
+        if sub == "binding" or (ctx.info is not None and ctx.info.plural == "bindings"):
             return _bind(server, ctx)
         if sub == "eviction":
             return _evict(server, ctx)

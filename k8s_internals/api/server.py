@@ -29,6 +29,8 @@ from .admission.interfaces import (
     ValidationInterface,
 )
 from .admission.interfaces import Attributes as AdmissionAttributes
+from .authn.filter import authenticate_request
+from .authn.request import Authenticator, AuthRequest, ClientCertificate
 from .authz.attributes import Attributes as AuthzAttributes
 from .authz.attributes import Decision, Verdict
 from .codec import deep_copy
@@ -40,7 +42,7 @@ from .trace import Outcome, StoreWrite, Trace, Tracer, TraceStep
 from .user import UserInfo
 from .watchcache import CacheWatcher, WatchCache
 
-__all__ = ["APIServer", "AuthResult", "Authenticator", "Authorizer", "CHAIN"]
+__all__ = ["CHAIN", "APIServer", "Authorizer"]
 
 #: the steps, in order; reads use the first three and ``storage``
 CHAIN: tuple[str, ...] = (
@@ -60,25 +62,8 @@ _OPERATION = {"create": Operation.CREATE, "update": Operation.UPDATE,
               "deletecollection": Operation.DELETE}
 
 
-@dataclass(frozen=True)
-class AuthResult:
-    user: UserInfo
-    authenticator: str
-
-
-class Authenticator(Protocol):
-    def authenticate(self, request: Request) -> AuthResult | None:
-        """The user, None if no plugin knows the request; raise ``AuthenticationFailed`` for a
-        credential that is known but invalid."""
-        ...
-
-
 class Authorizer(Protocol):
     def authorize(self, attrs: AuthzAttributes) -> Decision: ...
-
-
-class AuthenticationFailed(Exception):
-    """A credential that an authenticator recognised but rejected (reason kept for the trace)."""
 
 
 @dataclass
@@ -112,6 +97,7 @@ class APIServer:
         defaulter: Callable[[dict[str, Any]], None] | None = None,
         tracer: Tracer | None = None,
         name: str = "kube-apiserver",
+        api_audiences: Sequence[str] = ("https://kubernetes.default.svc.cluster.local",),
     ) -> None:
         self.kernel = kernel
         self.store = open_store(store, kernel=kernel) if isinstance(store, str) else store
@@ -126,6 +112,7 @@ class APIServer:
         self.decoder = decoder
         self.defaulter = defaulter
         self.name = name
+        self.api_audiences = tuple(api_audiences)
 
     # -- extension points for learners --------------------------------------------------------
 
@@ -158,10 +145,9 @@ class APIServer:
             self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
                        f"{verb} not allowed on {info.qualified}")
             raise errors.method_not_supported(info.group, info.plural, verb)
-        if info.namespaced and not req.namespace and verb not in ("list", "watch",
-                                                                  "deletecollection"):
-            if verb != "create" or req.name:
-                raise errors.resource_not_found()
+        if (info.namespaced and not req.namespace
+                and verb not in ("list", "watch", "deletecollection")):
+            raise errors.resource_not_found()
         ctx.info = info
         self._step(ctx, "request-info", "RequestInfo", Outcome.OK, {
             "verb": verb, "apiGroup": info.group, "apiVersion": info.version,
@@ -169,19 +155,22 @@ class APIServer:
             "namespace": req.namespace, "name": req.name})
 
     def _authenticate(self, ctx: _Ctx) -> None:
-        try:
-            result = self.authenticator.authenticate(ctx.req)
-        except AuthenticationFailed as exc:
-            self._step(ctx, "authentication", "union", Outcome.REJECTED, str(exc))
-            raise errors.unauthorized() from None
-        if result is None:
+        req = ctx.req
+        credential = (ClientCertificate(req.client_cert[0], tuple(req.client_cert[1]))
+                      if req.client_cert is not None else None)
+        areq = AuthRequest(headers=req.headers, credential=credential, path=req.path)
+        out = authenticate_request(self.authenticator, areq, self.api_audiences)
+        attempts = [f"{a.authenticator}: {a.outcome}" + (f" ({a.detail})" if a.detail else "")
+                    for a in out.attempts]
+        if not out.ok or out.user is None:
             self._step(ctx, "authentication", "union", Outcome.REJECTED,
-                       "no authenticator recognised the request")
-            raise errors.unauthorized()
-        ctx.user = result.user
-        ctx.trace.user = result.user.name
-        self._step(ctx, "authentication", result.authenticator, Outcome.OK,
-                   result.user.to_dict())
+                       {"error": out.error or "no authenticator recognised the request",
+                        "attempts": attempts})
+            raise out.status_error()
+        ctx.user = out.user
+        ctx.trace.user = out.user.name
+        self._step(ctx, "authentication", out.authenticator, Outcome.OK,
+                   {"user": out.user.to_dict(), "attempts": attempts})
 
     def _authz_attributes(self, ctx: _Ctx) -> AuthzAttributes:
         req = ctx.req

@@ -118,7 +118,8 @@ class Trace:
         return None
 
     def summary(self) -> str:
-        """One line: ``[req-7 <- req-3] t=1.250 kube-scheduler create pods/binding default/x 201``."""
+        """One line, e.g.
+        ``[req-7 <- req-3] t=1.250 kube-scheduler create pods/binding default/x 201``."""
         parent = f" <- {self.parent_id}" if self.parent_id else ""
         return (f"[{self.id}{parent}] t={self.start:.3f} {self.component} {self.verb} "
                 f"{self.target} {self.code}")

@@ -180,9 +180,7 @@ class WatchCache:
                 etype = "DELETED"
             elif not new_ok:
                 return
-        elif etype == "ADDED" and not new_ok:
-            return
-        elif etype == "DELETED" and not old_ok:
+        elif (etype == "ADDED" and not new_ok) or (etype == "DELETED" and not old_ok):
             return
         self._deliver(w, etype, ev.obj, ev.revision, ev.key, trace_id)
 
