@@ -61,12 +61,11 @@ def review(server: APIServer, info: ResourceInfo, user: UserInfo,
         return out
     # SelfSubjectRulesReview
     namespace = spec.get("namespace", "")
-    rules_for = getattr(server.authorizer, "rules_for", None)
+    resolver = getattr(server, "rule_resolver", None)
+    rules_for = getattr(resolver, "rules_for", None)
     if rules_for is None:
         out["status"] = {"resourceRules": [], "nonResourceRules": [], "incomplete": True,
                          "evaluationError": "authorizer cannot list rules"}
         return out
-    resource_rules, non_resource_rules, incomplete = rules_for(user, namespace)
-    out["status"] = {"resourceRules": resource_rules, "nonResourceRules": non_resource_rules,
-                     "incomplete": incomplete}
+    out["status"] = rules_for(user, namespace).to_status()
     return out

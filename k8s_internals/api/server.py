@@ -185,13 +185,14 @@ class APIServer:
     def _authorize(self, ctx: _Ctx) -> None:
         attrs = self._authz_attributes(ctx)
         decision = self.authorizer.authorize(attrs)
+        plugin = decision.authorizer or type(self.authorizer).__name__
         if decision.verdict is not Verdict.ALLOW:
-            self._step(ctx, "authorization", "RBAC", Outcome.DENIED, decision.reason)
+            self._step(ctx, "authorization", plugin, Outcome.DENIED, decision.reason)
             from .authz.messages import forbidden_error
 
             raise forbidden_error(attrs, decision.reason if decision.verdict is Verdict.DENY
                                   else "")
-        self._step(ctx, "authorization", "RBAC", Outcome.ALLOWED,
+        self._step(ctx, "authorization", plugin, Outcome.ALLOWED,
                    decision.matched or decision.reason)
 
     # -- admission + validation ------------------------------------------------------------

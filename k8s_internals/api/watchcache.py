@@ -108,6 +108,9 @@ class WatchCache:
         # longest prefix first: services/endpoints/ before services/
         self._prefixes.sort(key=lambda p: -len(p[0]))
         self._ids = itertools.count(1)
+        #: called synchronously for every committed event of a resource (the server's own
+        #: caches: RBAC, the node graph), before any watcher hears of it
+        self.listeners: dict[str, list[Callable[[str, CacheEvent], None]]] = {}
         self.revision = store.revision
         for c in self._caches.values():
             c.oldest_rv = self.revision
@@ -163,6 +166,8 @@ class WatchCache:
         if len(cache.events) == cache.events.maxlen:
             cache.oldest_rv = cache.events[0].revision
         cache.events.append(cev)
+        for listener in self.listeners.get(cache.info.qualified, ()):
+            listener(cache.info.qualified, cev)
         trace_id = self.tracer.trace_for_revision(rev)
         for w in list(cache.watchers.values()):
             self._dispatch(w, cev, trace_id)

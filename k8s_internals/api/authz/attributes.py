@@ -44,6 +44,8 @@ class Decision:
     verdict: Verdict
     reason: str = ""
     matched: str = ""
+    #: which authorizer of a union decided (``Node``, ``RBAC``, ``system:masters``...)
+    authorizer: str = ""
 
     @property
     def allowed(self) -> bool:

@@ -27,6 +27,8 @@ __all__ = ["AlwaysAllowAuthorizer", "AlwaysDenyAuthorizer", "PrivilegedGroupsAut
 class AlwaysAllowAuthorizer:
     """``alwaysAllowAuthorizer``."""
 
+    name = "AlwaysAllow"
+
     def authorize(self, attrs: Attributes) -> Decision:
         return Decision(Verdict.ALLOW, matched="AlwaysAllow")
 
@@ -40,6 +42,8 @@ class AlwaysAllowAuthorizer:
 class AlwaysDenyAuthorizer:
     """``alwaysDenyAuthorizer``."""
 
+    name = "AlwaysDeny"
+
     def authorize(self, attrs: Attributes) -> Decision:
         return Decision(Verdict.NO_OPINION, reason="Everything is forbidden.")
 
@@ -49,6 +53,8 @@ class AlwaysDenyAuthorizer:
 
 class PrivilegedGroupsAuthorizer:
     """``privilegedGroupAuthorizer``: members of ``groups`` may do anything."""
+
+    name = "PrivilegedGroups"
 
     def __init__(self, groups: Iterable[str] = (SYSTEM_MASTERS,)) -> None:
         self.groups = tuple(groups)

@@ -254,6 +254,8 @@ def _no(reason: str = "") -> Decision:
 class NodeAuthorizer:
     """``NodeAuthorizer``: an authorizer and a rule resolver."""
 
+    name = "Node"
+
     def __init__(self, graph: NodeGraphSource, rules: Sequence[Obj] | None = None) -> None:
         self.graph = graph
         self.node_rules: list[Obj] = list(node_rules() if rules is None else rules)

@@ -264,6 +264,8 @@ Visitor = Callable[[RuleSource | None, Obj | None, str | None], bool]
 class RBACAuthorizer:
     """``rbac.RBACAuthorizer`` over an :class:`RBACLister`."""
 
+    name = "RBAC"
+
     def __init__(self, lister: RBACLister) -> None:
         self.lister = lister
 

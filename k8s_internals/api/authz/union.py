@@ -18,6 +18,7 @@ The privileged-group authorizer is always first and is not a rule resolver.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from ..user import UserInfo
 from .attributes import Attributes, Decision, Verdict
@@ -56,6 +57,9 @@ class UnionAuthorizer:
             if decision.reason:
                 reasons.append(decision.reason)
             if decision.verdict in (Verdict.ALLOW, Verdict.DENY):
+                if not decision.authorizer:
+                    name = getattr(authorizer, "name", type(authorizer).__name__)
+                    decision = replace(decision, authorizer=str(name))
                 return decision
         return Decision(Verdict.NO_OPINION, reason="\n".join(reasons))
 
