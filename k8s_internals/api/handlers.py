@@ -334,7 +334,7 @@ def _delete(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
 
 
 def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str, name: str,
-                opts: dict[str, Any]) -> tuple[int, Any]:
+                opts: dict[str, Any], admit: bool = True) -> tuple[int, Any]:
     current = server.storage.get(info, namespace, name)
     pre = opts.get("preconditions") or {}
     if pre.get("uid") and pre["uid"] != current["metadata"].get("uid"):
@@ -348,8 +348,9 @@ def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str
             info.group, info.plural, name,
             f"Precondition failed: ResourceVersion in precondition: {pre['resourceVersion']}, "
             f"ResourceVersion in object meta: {current['metadata']['resourceVersion']}")
-    server._admit(ctx, Operation.DELETE, None, current)
-    server._validate_admission(ctx, Operation.DELETE, None, current)
+    if admit:
+        server._admit(ctx, Operation.DELETE, None, current)
+        server._validate_admission(ctx, Operation.DELETE, None, current)
     if ctx.req.param("dryRun") == "All":
         return 200, current
 
@@ -462,6 +463,8 @@ def _bind(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     server._step(ctx, "decode", "json", Outcome.OK, {"target": target})
     pods = lookup("", "pods")
     assert pods is not None
+    server._admit(ctx, Operation.CREATE, body, None)
+    server._validate_admission(ctx, Operation.CREATE, body, None)
     if not target:
         raise errors.invalid("", "Binding", name, [{
             "reason": "FieldValueRequired", "message": "Required value",
@@ -506,7 +509,12 @@ def _evict(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     server._step(ctx, "decode", "json", Outcome.OK, {"eviction": True})
     pods = lookup("", "pods")
     assert pods is not None
-    _delete_one(server, ctx, pods, ctx.req.namespace, ctx.req.name, opts)
+    if isinstance(body, dict):
+        # an eviction is admitted as a CREATE of the Eviction; the pod deletion it causes is
+        # internal (EvictionREST calls the pod storage directly)
+        server._admit(ctx, Operation.CREATE, body, None)
+        server._validate_admission(ctx, Operation.CREATE, body, None)
+    _delete_one(server, ctx, pods, ctx.req.namespace, ctx.req.name, opts, admit=False)
     return 201, errors.status_success()
 
 

@@ -116,11 +116,13 @@ class APIServer:
 
     # -- extension points for learners --------------------------------------------------------
 
-    def add_mutating_admission(self, plugin: MutationInterface) -> None:
-        self.mutating.append(plugin)
+    def add_admission(self, plugin: Any) -> None:
+        """Register a learner's plugin where upstream runs webhooks: mutating ones after the
+        built-in mutating plugins, validating ones before ResourceQuota (so quota is charged
+        only once nothing else can refuse). See :mod:`.admission.registry`."""
+        from .admission.registry import register
 
-    def add_validating_admission(self, plugin: ValidationInterface) -> None:
-        self.validating.append(plugin)
+        register(self, plugin)
 
     # -- the chain -----------------------------------------------------------------------------
 
@@ -284,10 +286,12 @@ class APIServer:
         meta = obj.setdefault("metadata", {})
         if info.namespaced:
             meta["namespace"] = req.namespace
+        # create.go: mutating admission runs first, then rest.BeforeCreate (PrepareForCreate,
+        # generated name, uid, creationTimestamp), then validation and validating admission
+        self._admit(ctx, Operation.CREATE, obj, None)
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = strategy.generate_name(meta["generateName"], self.kernel.rng)
         strategy.prepare_for_create(info, obj, self.kernel.rng, self.kernel.timestamp())
-        self._admit(ctx, Operation.CREATE, obj, None)
         self._validate(ctx, obj, None)
         self._validate_admission(ctx, Operation.CREATE, obj, None)
         if req.param("dryRun") == "All":
