@@ -127,7 +127,7 @@ def server_component_statuses(server: APIServer) -> list[dict[str, Any]]:
 
 def predicate_for(info: ResourceInfo, params: dict[str, str]) -> Predicate | None:
     """Label and field selectors of a list/watch as one predicate (400 on a bad selector)."""
-    from .selectors import predicate_from_params
+    from .filters import predicate_from_params
 
     return predicate_from_params(info, params.get("labelSelector", ""),
                                  params.get("fieldSelector", ""))
@@ -438,7 +438,7 @@ def to_scale(info: ResourceInfo, obj: dict[str, Any]) -> dict[str, Any]:
     if info.kind == "ReplicationController":
         sel = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
     else:
-        from .selectors import label_selector_as_string
+        from .filters import label_selector_as_string
 
         sel = label_selector_as_string(selector)
     return {
