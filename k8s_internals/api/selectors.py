@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import StatusError, bad_request
+
 __all__ = [
     "DOES_NOT_EXIST",
     "DOUBLE_EQUALS",
@@ -73,21 +75,11 @@ _BINARY_OPERATORS = [IN, NOT_IN, EQUALS, DOUBLE_EQUALS, NOT_EQUALS, GREATER_THAN
 _VALID_OPERATORS = [*_BINARY_OPERATORS, EXISTS, DOES_NOT_EXIST]
 
 
-class SelectorError(ValueError):
-    """A selector the API server rejects; ``status`` is its 400 ``BadRequest`` answer."""
+class SelectorError(StatusError, ValueError):
+    """A selector the API server rejects: a 400 ``BadRequest`` Status (``NewBadRequest``)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    @property
-    def code(self) -> int:
-        return 400
-
-    @property
-    def status(self) -> dict[str, Any]:
-        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                "message": self.message, "reason": "BadRequest", "code": 400}
+        super().__init__(bad_request(message).status)
 
 
 # -- Go formatting used in field.Error texts ----------------------------------------------------

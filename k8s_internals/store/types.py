@@ -32,11 +32,15 @@ __all__ = [
     "CompareTarget",
     "DeleteRange",
     "DeleteResponse",
+    "DuplicateKeyError",
+    "EmptyKeyError",
     "EventType",
     "FutureRevisionError",
     "KeyValue",
     "Lease",
+    "LeaseExistsError",
     "LeaseNotFoundError",
+    "LeaseTTLTooLargeError",
     "Put",
     "PutResponse",
     "Range",
@@ -108,6 +112,31 @@ class LeaseNotFoundError(StoreError):
     """``rpctypes.ErrLeaseNotFound``."""
 
     message = "etcdserver: requested lease not found"
+
+
+class LeaseExistsError(StoreError):
+    """``rpctypes.ErrLeaseExist``: ``lease_grant`` with the id of a live lease."""
+
+    message = "etcdserver: lease already exists"
+
+
+class LeaseTTLTooLargeError(StoreError):
+    """``rpctypes.ErrLeaseTTLTooLarge``: a TTL above ``lease.MaxLeaseTTL`` (9,000,000,000 s)."""
+
+    message = "etcdserver: too large lease TTL"
+
+
+class EmptyKeyError(StoreError):
+    """``rpctypes.ErrEmptyKey``: a put, single-key range or delete with an empty key."""
+
+    message = "etcdserver: key is not provided"
+
+
+class DuplicateKeyError(StoreError):
+    """``rpctypes.ErrDuplicateKey``: two writes to one key in one txn branch
+    (``v3rpc/key.go`` ``checkIntervals``)."""
+
+    message = "etcdserver: duplicate key given in txn request"
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -539,8 +568,9 @@ class Store(ABC):
     ) -> Watch:
         """Watch ``key`` (or the prefix / ``[key, range_end)``) from ``start_revision``
         (default: the next revision). Events come in revision order with no gaps. If
-        ``start_revision`` is at or below the compacted revision the stream is canceled with
-        ``compact_revision`` set (iteration raises :class:`CompactedError`)."""
+        ``start_revision`` is below the compacted revision the stream is canceled with
+        ``compact_revision`` set (iteration raises :class:`CompactedError`); a watch from the
+        compacted revision itself replays from it, as etcd's ``watchable_store`` does."""
 
     @abstractmethod
     def lease_grant(self, ttl: int, lease_id: int = 0) -> Lease: ...
