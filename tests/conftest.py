@@ -4,6 +4,8 @@
   dir, stopped by PID. Tests using it are marked ``etcd`` (run alone with ``-m etcd``).
 - ``backend`` / ``store``: parametrised over both store backends, for conformance tests: the same
   test body runs on the embedded store and on a fresh real etcd, so revisions must match exactly.
+- ``api`` / ``admin`` / ``alice``: an assembled API server on the backend in hand and clients
+  with identities (``admin`` is in ``system:masters``; ``alice`` has no roles).
 - ``sleep``: advance time for the backend in hand (virtual time for ``memory://``, real sleep for
   etcd), for lease TTL tests.
 """
@@ -15,6 +17,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from k8s_internals.api.assemble import APIServerConfig, new_api_server
+from k8s_internals.api.authn.token_file import TokenEntry
+from k8s_internals.api.server import APIServer
+from k8s_internals.client.client import Client
+from k8s_internals.client.transport import InProcessTransport
 from k8s_internals.sim import Kernel
 from k8s_internals.store import Store, open_store
 from k8s_internals.store.launcher import EtcdCluster, etcd_available
@@ -62,3 +69,38 @@ def sleep(backend: str, kernel: Kernel) -> Callable[[float], None]:
     if backend == "memory":
         return kernel.run_for
     return time.sleep
+
+
+TOKENS = [
+    TokenEntry("admin-token", "kubernetes-admin", "", ("system:masters",)),
+    TokenEntry("alice-token", "alice", "alice-uid", ("developers",)),
+    TokenEntry("scheduler-token", "system:kube-scheduler", "", ()),
+]
+
+
+@pytest.fixture
+def api(store: Store, kernel: Kernel) -> Iterator[APIServer]:
+    server = new_api_server(kernel, store, APIServerConfig(tokens=list(TOKENS)))
+    try:
+        yield server
+    finally:
+        server.watchcache.close()
+
+
+@pytest.fixture
+def admin(api: APIServer) -> Client:
+    c = Client(InProcessTransport(api), "admin-token", name="kubectl")
+    c.create("serviceaccounts", {"apiVersion": "v1", "kind": "ServiceAccount",
+                                 "metadata": {"name": "default", "namespace": "default"}})
+    return c
+
+
+@pytest.fixture
+def alice(api: APIServer) -> Client:
+    return Client(InProcessTransport(api), "alice-token", name="alice")
+
+
+def pod(name: str = "web", image: str = "nginx:1.27", **labels: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": dict(labels)},
+            "spec": {"containers": [{"name": "app", "image": image}]}}
