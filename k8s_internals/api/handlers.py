@@ -46,6 +46,8 @@ def dispatch(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
             return _evict(server, ctx)
         if ctx.info is not None and not ctx.info.persisted:
             return _review(server, ctx)
+        if sub == "token":
+            return _token(server, ctx)
         _decode(server, ctx)
         return server._create(ctx)
     if verb in ("update", "patch"):
@@ -257,6 +259,12 @@ def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
             if rv and rv != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(info.group, info.plural, req.name)
             meta["resourceVersion"] = current["metadata"]["resourceVersion"]
+        elif sub == "finalize":
+            # namespaces/{name}/finalize: only spec.finalizers changes
+            # (pkg/registry/core/namespace/storage/storage.go FinalizeREST)
+            new = deep_copy(current)
+            new.setdefault("spec", {})["finalizers"] = list(
+                body.get("spec", {}).get("finalizers") or [])
         else:
             new = deep_copy(body)
             if sub == "status":
@@ -516,6 +524,18 @@ def _evict(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
         server._validate_admission(ctx, Operation.CREATE, body, None)
     _delete_one(server, ctx, pods, ctx.req.namespace, ctx.req.name, opts, admit=False)
     return 201, errors.status_success()
+
+
+def _token(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
+    """``serviceaccounts/token``: a TokenRequest (see :mod:`.tokenrequest`)."""
+    from .tokenrequest import create_token
+
+    body = _parse_body(server, ctx)
+    server._step(ctx, "decode", "json", Outcome.OK, None)
+    out = create_token(server, ctx.req.namespace, ctx.req.name,
+                       body if isinstance(body, dict) else {})
+    server._step(ctx, "storage", "none", Outcome.SKIPPED, "tokens are not stored")
+    return 201, out
 
 
 def _review(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:

@@ -298,6 +298,10 @@ class APIServer:
             self._step(ctx, "storage", "etcd3", Outcome.SKIPPED, "dry run")
             return 201, obj
         ctx.trace.name = meta.get("name", "")
+        if info.kind == "Service":
+            from .ipallocator import allocate_service
+
+            allocate_service(obj, self.storage.list(info).items, self.kernel.rng)
         created = self.storage.create(info, obj)
         key = info.key(meta.get("namespace", ""), meta["name"])
         rv = int(created["metadata"]["resourceVersion"])

@@ -120,6 +120,12 @@ def prepare_for_create(info: ResourceInfo, obj: dict[str, Any], rng: Random,
     if info.kind == "Pod":
         status = {"phase": "Pending", "qosClass": pod_qos_class(obj)}
         obj["status"] = status
+    elif info.kind == "Namespace":
+        # namespaceStrategy.PrepareForCreate: the "kubernetes" finalizer, phase Active
+        spec = obj.setdefault("spec", {})
+        if "kubernetes" not in spec.setdefault("finalizers", []):
+            spec["finalizers"].append("kubernetes")
+        obj["status"] = {"phase": "Active"}
     elif info.kind in _STATUS_ON_CREATE:
         obj["status"] = dict(_STATUS_ON_CREATE[info.kind])
 
