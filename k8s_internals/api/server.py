@@ -98,6 +98,7 @@ class APIServer:
         tracer: Tracer | None = None,
         name: str = "kube-apiserver",
         api_audiences: Sequence[str] = ("https://kubernetes.default.svc.cluster.local",),
+        compaction_interval: float = 300.0,
     ) -> None:
         self.kernel = kernel
         self.store = open_store(store, kernel=kernel) if isinstance(store, str) else store
@@ -113,6 +114,11 @@ class APIServer:
         self.defaulter = defaulter
         self.name = name
         self.api_audiences = tuple(api_audiences)
+        self._compact_next = 0
+        self.compaction_interval = compaction_interval
+        if compaction_interval > 0:
+            kernel.every(compaction_interval, self._compactor, name="etcd compactor",
+                         background=True)
 
     # -- extension points for learners --------------------------------------------------------
 
@@ -369,6 +375,15 @@ class APIServer:
 
     def stop_watch(self, w: CacheWatcher) -> None:
         self.watchcache.stop(w)
+
+    def _compactor(self) -> None:
+        """``apiserver/pkg/storage/etcd3/compact.go``: every interval, compact to the revision
+        seen at the previous tick, so at least one interval of history stays watchable.
+        (Upstream coordinates several API servers through a ``compact_rev_key`` txn.)"""
+        target = self._compact_next
+        self._compact_next = self.store.revision
+        if target > self.store.compact_revision:
+            self.compact(target)
 
     def compact(self, revision: int | None = None) -> int:
         """Compact the store (upstream's apiserver compactor does this every 5 minutes)."""

@@ -155,3 +155,18 @@ def test_requests_made_while_handling_an_event_carry_the_cause(
     assert create["metadata"]["name"] == "orig"
     # the watch event that told the informer is recorded on the root request
     assert any(n.watcher == "kubectl" for n in root.notified)
+
+
+def test_the_api_server_compacts_every_five_minutes_keeping_one_interval(
+        api: APIServer, admin: Client, kernel: Kernel) -> None:
+    old = admin.create("configmaps", _cm("a"))["metadata"]["resourceVersion"]
+    kernel.run_for(301)  # first tick records the revision, compacts nothing
+    assert api.store.compact_revision == 0
+    mid = admin.patch("configmaps", "a", {"data": {"v": "1"}}, "default")
+    kernel.run_for(300)  # second tick compacts to what the first one saw
+    assert api.store.compact_revision >= int(old)
+    assert api.store.compact_revision < int(mid["metadata"]["resourceVersion"])
+    with pytest.raises(ApiError) as e:
+        admin.watch("configmaps", lambda t, o, c: None, "default", resource_version=str(
+            int(old) - 1))
+    assert e.value.code == 410
