@@ -102,8 +102,12 @@ def parse_body(body: Any, content_type: str, limit: int) -> Any:
         return safe_yaml_load(raw.decode("utf-8", errors="replace"))
 
 
-def check_object(obj: dict[str, Any], info: ResourceInfo, req: Request, strict: bool) -> None:
-    """The URL and the body must agree on kind, apiVersion and namespace."""
+def check_object(obj: dict[str, Any], info: ResourceInfo, req: Request,
+                 strict: bool = False) -> list[str]:
+    """The URL and the body must agree on kind, apiVersion and namespace; then the
+    ``fieldValidation`` directive: ``Strict`` refuses unknown or duplicate fields (400),
+    ``Warn`` (the default) returns them as warnings, ``Ignore`` drops them silently.
+    Returns the warnings for the response's ``Warning`` headers."""
     kind = obj.get("kind")
     api_version = obj.get("apiVersion")
     if not kind:
@@ -129,10 +133,14 @@ def check_object(obj: dict[str, Any], info: ResourceInfo, req: Request, strict: 
             raise errors.bad_request(
                 "the namespace of the provided object does not match the namespace sent on "
                 "the request")
-    if strict:
-        from .schema import unknown_fields
+    mode = req.param("fieldValidation") or ("Strict" if strict else "Warn")
+    if mode == "Ignore":
+        return []
+    from .schema.strict import strict_decoding_error, strict_errors
 
-        unknown = unknown_fields(obj)
-        if unknown:
-            raise errors.bad_request(
-                "strict decoding error: " + ", ".join(f'unknown field "{f}"' for f in unknown))
+    raw = req.body if isinstance(req.body, bytes | str) else obj
+    is_yaml = req.content_type.split(";")[0].strip().lower().endswith("yaml")
+    errs = strict_errors(raw, sort_keys=is_yaml)
+    if errs and mode == "Strict":
+        raise errors.bad_request(strict_decoding_error(info.kind, info.version, errs))
+    return errs

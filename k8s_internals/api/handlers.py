@@ -81,7 +81,7 @@ def _decode(server: APIServer, ctx: _Ctx) -> None:
             raise errors.bad_request("Object 'Kind' is missing in '" + json.dumps(body) + "'")
         from .decode import check_object
 
-        check_object(body, info, ctx.req, strict=ctx.req.param("fieldValidation") == "Strict")
+        ctx.extras["warnings"] = check_object(body, info, ctx.req)
         if server.defaulter is not None:
             server.defaulter(body)
     except errors.StatusError as exc:
@@ -228,8 +228,7 @@ def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
             if req.subresource not in ("scale",):
                 from .decode import check_object
 
-                check_object(body, info, req,
-                             strict=req.param("fieldValidation") == "Strict")
+                ctx.extras["warnings"] = check_object(body, info, req)
             _check_name(ctx, body)
     except errors.StatusError as exc:
         server._step(ctx, "decode", "json", Outcome.REJECTED, exc.message)

@@ -339,7 +339,7 @@ class APIServer:
         trace.end = self.kernel.now
         self.tracer.finish(trace)
         ctype = "text/plain" if isinstance(body, str) else "application/json"
-        return Response(code, body, ctype, trace.id)
+        return Response(code, body, ctype, trace.id, list(ctx.extras.get("warnings", ())))
 
     def watch(
         self,

@@ -335,3 +335,29 @@ def test_every_request_leaves_a_trace_with_its_steps_in_chain_order(
     assert order.index("storage") == len(order) - 1
     assert t.writes[0].key == "/registry/pods/default/web"
     assert t.user == "kubernetes-admin" and t.code == 201
+
+
+def test_strict_field_validation_refuses_unknown_fields_and_warn_reports_them(
+        api: APIServer) -> None:
+    body = (b'{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},'
+            b'"spec":{"foo":1,"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":'
+            b'{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"x","imagee":1}]}}}}')
+    rev = api.store.revision
+
+    def post(mode: str) -> tuple[int, dict, list[str]]:
+        resp = api.handle(Request(verb="create", resource="deployments", group="apps",
+                                  namespace="default", body=body,
+                                  params={"fieldValidation": mode} if mode else {},
+                                  headers={"Authorization": "Bearer admin-token"}))
+        return resp.code, resp.body, resp.warnings
+
+    code, status, _ = post("Strict")
+    assert code == 400
+    assert status["message"] == (
+        'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: '
+        'unknown field "spec.foo", unknown field "spec.template.spec.containers[0].imagee"')
+    assert api.store.revision == rev
+    code, _, warnings = post("")  # Warn is the default: created, with warnings
+    assert code == 201
+    assert warnings == ['unknown field "spec.foo"',
+                        'unknown field "spec.template.spec.containers[0].imagee"']
