@@ -175,7 +175,7 @@ def invalid(
     (``field.Error.Error()``); upstream aggregates them with ``ErrorList.ToAggregate()``,
     which prints one error bare and several inside brackets.
     """
-    errs = list(errors)
+    errs = list(dict.fromkeys(errors))  # ToAggregate drops repeated messages
     qk = f"{kind}.{group}" if group else kind
     agg = errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]"
     details = _details(group, kind, name)
