@@ -21,6 +21,7 @@ import traceback
 #: benchmark modules, run in this order; each has ``main() -> None``
 MODULES: list[str] = [
     "store_bench",
+    "store_model",
 ]
 
 QUICK_ENV = "K8S_INTERNALS_BENCH_QUICK"
