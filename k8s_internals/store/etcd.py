@@ -902,6 +902,7 @@ class EtcdStore(Store):
         return {
             "version": str(resp.get("version", "")),
             "db_size": int(resp.get("dbSize", 0)),
+            "db_size_in_use": int(resp.get("dbSizeInUse", 0)),
             "leader": int(resp.get("leader", 0)),
             "member_id": int(header.get("member_id", 0)),
             "raft_index": int(resp.get("raftIndex", 0)),

@@ -417,6 +417,7 @@ class MemoryStore(Store):
             return {
                 "version": ETCD_VERSION,
                 "db_size": self.mvcc.backend.size.db_size(),
+                "db_size_in_use": self.mvcc.backend.size.db_size_in_use(),
                 "leader": self.member_id,
                 "member_id": self.member_id,
                 "cluster_id": self.cluster_id,

@@ -593,8 +593,9 @@ class Store(ABC):
 
     @abstractmethod
     def status(self) -> dict[str, Any]:
-        """Endpoint status: ``version``, ``db_size``, ``leader``, ``member_id``, ``raft_index``,
-        ``raft_term``, ``raft_applied_index``, ``revision``, ``is_learner``, ``errors``."""
+        """Endpoint status: ``version``, ``db_size``, ``db_size_in_use``, ``leader``,
+        ``member_id``, ``raft_index``, ``raft_term``, ``raft_applied_index``, ``revision``,
+        ``is_learner``, ``errors``."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and threads."""

@@ -856,7 +856,8 @@ def test_lease_keepalive_extends(store: Store, sleep: Sleep) -> None:
 def test_status(store: Store) -> None:
     store.put(b"a", b"1")
     st = store.status()
-    documented = "version db_size leader member_id raft_index raft_term raft_applied_index"
+    documented = ("version db_size db_size_in_use leader member_id raft_index raft_term "
+                  "raft_applied_index")
     assert {*documented.split(), "revision", "is_learner", "errors"} <= set(st)
     assert st["revision"] == 2
     assert st["is_learner"] is False
@@ -866,3 +867,4 @@ def test_status(store: Store) -> None:
     assert st["raft_term"] >= 1
     assert st["raft_index"] >= 1
     assert st["db_size"] > 0
+    assert 0 < st["db_size_in_use"] <= st["db_size"]
