@@ -270,6 +270,11 @@ def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
                 new = strategy.prepare_status_update(new, current)
             else:
                 strategy.prepare_for_update(info, new, current)
+        if info.kind == "Namespace" and sub == "":
+            # namespaceStrategy.PrepareForUpdate: spec.finalizers only change through /finalize
+            from .namespace_registry import prepare_for_update as ns_prepare
+
+            ns_prepare(new, current)
         if server.defaulter is not None:
             server.defaulter(new)
         ctx.obj = new
@@ -355,6 +360,11 @@ def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str
             info.group, info.plural, name,
             f"Precondition failed: ResourceVersion in precondition: {pre['resourceVersion']}, "
             f"ResourceVersion in object meta: {current['metadata']['resourceVersion']}")
+    if info.kind == "Namespace":
+        from .namespace_registry import CONTENT_REMAINING_MESSAGE, delete_decision
+
+        if delete_decision(current) == "conflict":
+            raise errors.conflict("", "namespaces", name, CONTENT_REMAINING_MESSAGE)
     if admit:
         server._admit(ctx, Operation.DELETE, None, current)
         server._validate_admission(ctx, Operation.DELETE, None, current)

@@ -114,10 +114,17 @@ class Client:
     def list(self, resource: str | ResourceInfo, namespace: str = "", *,
              label_selector: str = "", field_selector: str = "", limit: int = 0,
              continue_token: str = "", resource_version: str = "") -> dict[str, Any]:
-        return self.call("list", resource, namespace=namespace, params={  # type: ignore[no-any-return]
+        """A list; like client-go's ``UnstructuredList`` decoding, every item gets the kind and
+        apiVersion of the list (the wire format leaves them out of typed lists)."""
+        info = resolve(resource)
+        out: dict[str, Any] = self.call("list", info, namespace=namespace, params={
             "labelSelector": label_selector, "fieldSelector": field_selector,
             "limit": limit or None, "continue": continue_token,
             "resourceVersion": resource_version})
+        for item in out.get("items", ()):
+            item.setdefault("kind", info.kind)
+            item.setdefault("apiVersion", info.api_version)
+        return out
 
     def create(self, resource: str | ResourceInfo, obj: dict[str, Any], namespace: str = "",
                *, dry_run: bool = False, field_validation: str = "") -> dict[str, Any]:

@@ -69,6 +69,9 @@ CONTROLLERS: tuple[ControllerSpec, ...] = (
     ControllerSpec("node-ipam-controller", "node-controller", "nodeipam:NodeIpamController"),
     ControllerSpec("node-lifecycle-controller", "node-controller",
                    "nodelifecycle:NodeLifecycleController"),
+    # upstream runs it under the node-controller account's permissions too
+    ControllerSpec("taint-eviction-controller", "node-controller",
+                   "tainteviction:TaintEvictionController"),
     ControllerSpec("persistentvolume-binder-controller", "persistent-volume-binder",
                    "pv_binder:PersistentVolumeController"),
 )
