@@ -104,7 +104,7 @@ def _get(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     info, req = ctx.info, ctx.req
     assert info is not None
     if info.plural == "componentstatuses":
-        for cs in server_component_statuses(server):
+        for cs in server_component_statuses(server, ctx):
             if cs["metadata"]["name"] == req.name:
                 return 200, cs
         raise errors.not_found("", "componentstatuses", req.name)
@@ -115,16 +115,19 @@ def _get(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     if req.subresource == "scale":
         return 200, to_scale(info, obj)
     if req.subresource == "log":
-        provider = getattr(server, "log_provider", None)
+        provider = server.log_provider
         if provider is None:
             raise errors.bad_request(f'pod "{req.name}" has no logs: no kubelet serves it')
         return 200, provider(obj, req.params)
     return 200, obj
 
 
-def server_component_statuses(server: APIServer) -> list[dict[str, Any]]:
-    provider = getattr(server, "component_status_provider", None)
-    return provider() if provider is not None else []
+def server_component_statuses(server: APIServer, ctx: _Ctx) -> list[dict[str, Any]]:
+    """The computed statuses, with upstream's deprecation warning on the response."""
+    from .componentstatus import DEPRECATION_WARNING
+
+    ctx.extras["warnings"] = [DEPRECATION_WARNING]
+    return server.component_status_provider()
 
 
 def predicate_for(info: ResourceInfo, params: dict[str, str]) -> Predicate | None:
@@ -139,7 +142,7 @@ def _list(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     info, req = ctx.info, ctx.req
     assert info is not None
     if info.plural == "componentstatuses":
-        items = [_strip_type(c) for c in server_component_statuses(server)]
+        items = [_strip_type(c) for c in server_component_statuses(server, ctx)]
         return 200, {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {},
                      "items": items}
     pred = predicate_for(info, req.params)

@@ -114,6 +114,12 @@ class APIServer:
         self.defaulter = defaulter
         self.name = name
         self.api_audiences = tuple(api_audiences)
+        from .componentstatus import ComponentStatuses
+
+        #: computed ``componentstatuses``; components register health probes on it
+        self.component_status_provider = ComponentStatuses(self.store)
+        #: ``pods/log``: set by whoever runs kubelets (``fn(pod, params) -> str``)
+        self.log_provider: Callable[[dict[str, Any], dict[str, str]], str] | None = None
         self._compact_next = 0
         self.compaction_interval = compaction_interval
         if compaction_interval > 0:
@@ -372,6 +378,13 @@ class APIServer:
         trace.end = self.kernel.now
         self.tracer.finish(trace)
         return w
+
+    def etcdctl(self, command: str) -> str:
+        """Run an ``etcdctl`` 3.4 command line against this server's store (what
+        ``etcdctl --endpoints=...`` on the control-plane node would print)."""
+        from ..store import etcdctl
+
+        return etcdctl(self.store, command)
 
     def stop_watch(self, w: CacheWatcher) -> None:
         self.watchcache.stop(w)

@@ -74,6 +74,8 @@ CONTROLLERS: tuple[ControllerSpec, ...] = (
                    "tainteviction:TaintEvictionController"),
     ControllerSpec("persistentvolume-binder-controller", "persistent-volume-binder",
                    "pv_binder:PersistentVolumeController"),
+    ControllerSpec("root-ca-certificate-publisher-controller", "root-ca-cert-publisher",
+                   "rootcacertpublisher:RootCACertPublisher"),
 )
 
 

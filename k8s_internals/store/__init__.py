@@ -15,6 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+# imported before ``etcdctl`` the function is defined below: loading the submodule binds the
+# package attribute ``etcdctl`` to the module, and the ``def`` must come after to win
+from .etcdctl import run as _etcdctl_run
 from .types import (
     MAX_REQUEST_BYTES,
     CompactedError,
@@ -103,6 +106,4 @@ def open_store(url: str = "memory://", kernel: Kernel | None = None, **options: 
 
 def etcdctl(store: Store, command: str) -> str:
     """Run an etcdctl 3.4 command line against ``store`` and return what etcdctl would print."""
-    from .etcdctl import run
-
-    return run(store, command)
+    return _etcdctl_run(store, command)

@@ -361,3 +361,28 @@ def test_strict_field_validation_refuses_unknown_fields_and_warn_reports_them(
     assert code == 201
     assert warnings == ['unknown field "spec.foo"',
                         'unknown field "spec.template.spec.containers[0].imagee"']
+
+
+def test_componentstatuses_are_computed_from_probes_and_the_store(
+        api: APIServer, admin: Client) -> None:
+    api.component_status_provider.register("scheduler", lambda: True)
+    out = admin.list("componentstatuses")
+    by_name = {c["metadata"]["name"]: c["conditions"][0] for c in out["items"]}
+    assert by_name["scheduler"] == {"type": "Healthy", "status": "True", "message": "ok"}
+    assert by_name["etcd-0"] == {"type": "Healthy", "status": "True",
+                                 "message": '{"health":"true"}'}
+    assert by_name["controller-manager"]["status"] == "False"
+    assert by_name["controller-manager"]["error"] == (
+        'Get "https://127.0.0.1:10257/healthz": dial tcp 127.0.0.1:10257: connect: '
+        "connection refused")
+    assert admin.get("componentstatuses", "etcd-0")["metadata"]["name"] == "etcd-0"
+    with pytest.raises(ApiError):
+        admin.create("componentstatuses", {"apiVersion": "v1", "kind": "ComponentStatus",
+                                           "metadata": {"name": "x"}})
+
+
+def test_etcdctl_through_the_api_server_sees_the_registry(api: APIServer,
+                                                          admin: Client) -> None:
+    admin.create("pods", pod())
+    keys = api.etcdctl("get /registry/pods --prefix --keys-only").split()
+    assert "/registry/pods/default/web" in keys
