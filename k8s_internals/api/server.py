@@ -386,6 +386,32 @@ class APIServer:
 
         return etcdctl(self.store, command)
 
+    @property
+    def revision(self) -> int:
+        """The store's current revision."""
+        return self.store.revision
+
+    @property
+    def compacted_revision(self) -> int:
+        return self.store.compact_revision
+
+    def etcd_entries(self, prefix: str = "/registry/", revision: int | None = None,
+                     ) -> list[dict[str, Any]]:
+        """What etcd holds under ``prefix`` (at ``revision``): key, value (decoded text),
+        create/mod revision and version — for the etcd browser. Reading below the compacted
+        revision raises a 410 StatusError."""
+        from ..store import CompactedError, FutureRevisionError
+
+        try:
+            resp = self.store.range(prefix.encode(), prefix=True, revision=revision)
+        except CompactedError:
+            raise errors.gone(f"too old resource version: {revision}") from None
+        except FutureRevisionError:
+            raise errors.bad_request(f"revision {revision} is in the future") from None
+        return [{"key": kv.key.decode(), "value": kv.value.decode("utf-8", "replace"),
+                 "create_revision": kv.create_revision, "mod_revision": kv.mod_revision,
+                 "version": kv.version} for kv in resp.kvs]
+
     def stop_watch(self, w: CacheWatcher) -> None:
         self.watchcache.stop(w)
 
