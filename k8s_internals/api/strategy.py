@@ -149,20 +149,50 @@ def prepare_for_update(info: ResourceInfo, new: dict[str, Any], old: dict[str, A
             new["status"] = old["status"]
         else:
             new.pop("status", None)
-    if info.kind in GENERATION_KINDS and new.get("spec") != old.get("spec"):
+    changed = new.get("spec") != old.get("spec")
+    if info.kind == "Deployment":
+        # deploymentStrategy.PrepareForUpdate: annotation updates bump the generation too,
+        # because annotations are copied from deployments to their replica sets
+        changed = changed or meta.get("annotations") != old_meta.get("annotations")
+    if info.kind in GENERATION_KINDS and changed:
         meta["generation"] = int(old_meta.get("generation", 0)) + 1
 
 
+#: what a ``status`` update keeps from the stored object besides ``spec``, per kind
+#: (each ``<kind>StatusStrategy.PrepareForUpdate``): Deployments keep their labels
+#: (``deploymentStatusStrategy``), Pods their owner references and deletion timestamp
+#: (``podStatusStrategy``); annotations from the request are applied (the Deployment
+#: controller writes ``deployment.kubernetes.io/revision`` through ``deployments/status``).
+_STATUS_KEEPS_META: dict[str, tuple[str, ...]] = {
+    "Deployment": ("labels",),
+    "Pod": ("ownerReferences",),
+}
+
+
 def prepare_status_update(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
-    """``status`` subresource update: everything but ``status`` comes from the stored object
-    (upstream's ``PrepareForUpdate`` of each ``statusStrategy``; labels/annotations of the
-    request are ignored too)."""
-    out = {k: v for k, v in old.items() if k != "status"}
+    """``status`` subresource update: ``spec`` (and everything but metadata and status) comes
+    from the stored object, server-owned metadata is restored, the rest of the request's
+    metadata and its ``status`` are kept."""
+    out = {k: v for k, v in old.items() if k not in ("status", "metadata")}
     if "status" in new:
         out["status"] = new["status"]
-    out["metadata"] = dict(old.get("metadata", {}))
-    if "resourceVersion" in new.get("metadata", {}):
-        out["metadata"]["resourceVersion"] = new["metadata"]["resourceVersion"]
+    elif "status" in old:
+        out["status"] = old["status"]
+    old_meta = old.get("metadata", {})
+    meta = dict(new.get("metadata") or {})
+    for k in _IMMUTABLE_META:
+        if k in old_meta:
+            meta[k] = old_meta[k]
+        else:
+            meta.pop(k, None)
+    for k in _STATUS_KEEPS_META.get(str(old.get("kind", "")), ()):
+        if k in old_meta:
+            meta[k] = old_meta[k]
+        else:
+            meta.pop(k, None)
+    if "finalizers" not in meta and "finalizers" in old_meta:
+        meta["finalizers"] = old_meta["finalizers"]
+    out["metadata"] = meta
     return out
 
 

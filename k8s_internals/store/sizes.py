@@ -191,7 +191,11 @@ class BoltSize:
         return EMPTY_DB_PAGES + pages + branches
 
     def db_size_in_use(self) -> int:
-        return self.pages_in_use() * PAGE_SIZE
+        """``dbSizeInUse``: the file less its free pages. A fresh etcd 3.4 file has one free
+        page (measured: 20480 bytes, 16384 in use); past that, the estimate counts no free
+        pages (measured equal at 1,000 keys of 1 KiB)."""
+        free = 1 if not self.count else 0
+        return (self.pages_in_use() - free) * PAGE_SIZE
 
     def db_size(self) -> int:
         """The file size: the most pages ever in use (bbolt does not shrink its file)."""

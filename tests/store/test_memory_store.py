@@ -397,6 +397,7 @@ def test_status_of_a_fresh_store() -> None:
     assert st == {
         "version": "3.4.23",
         "db_size": 20480,
+        "db_size_in_use": 16384,
         "leader": 0x8E9E05C52164694D,
         "member_id": 0x8E9E05C52164694D,
         "cluster_id": 0xCDF818194E3A8C32,
