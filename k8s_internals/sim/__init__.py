@@ -4,4 +4,12 @@ driver. Nothing here reads the wall clock except :mod:`k8s_internals.sim.realtim
 from .kernel import DEFAULT_EPOCH, Event, Kernel, PeriodicTimer, Priority, Timer
 from .realtime import RealTimeDriver
 
-__all__ = ["DEFAULT_EPOCH", "Event", "Kernel", "PeriodicTimer", "Priority", "RealTimeDriver", "Timer"]
+__all__ = [
+    "DEFAULT_EPOCH",
+    "Event",
+    "Kernel",
+    "PeriodicTimer",
+    "Priority",
+    "RealTimeDriver",
+    "Timer",
+]

@@ -192,7 +192,6 @@ def test_unknown_resource_is_404(api: APIServer) -> None:
 def test_generate_name_uses_five_characters_of_upstreams_alphabet() -> None:
     def names(seed: int) -> list[str]:
         from k8s_internals.api.assemble import APIServerConfig, new_api_server
-
         from tests.conftest import TOKENS
 
         s = new_api_server(Kernel(seed), "memory://", APIServerConfig(tokens=list(TOKENS)))
