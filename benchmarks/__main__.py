@@ -22,6 +22,7 @@ import traceback
 MODULES: list[str] = [
     "store_bench",
     "store_model",
+    "scheduler_bench",
 ]
 
 QUICK_ENV = "K8S_INTERNALS_BENCH_QUICK"

@@ -1,0 +1,264 @@
+"""The fast path: filter verdicts and raw scores kept in columns over the node list, and
+recomputed only for the nodes that changed.
+
+Why it is correct. A plugin that implements ``sign_pod(pod)`` promises that its Filter and
+Score results depend only on that signature fragment, the node's own :class:`NodeInfo` and its
+configuration (upstream's pod signatures, ``SignPod``, KEP-5598 "opportunistic batching", make
+the same promise). For two pods with equal signatures, on a node whose ``generation`` has not
+changed, such a plugin returns the same verdict and the same raw score. So the fast path keeps,
+per (profile, active plugins, signature):
+
+- filter columns: ``ok[i]`` and the failing ``Status`` (or ``None``) for node ``i`` of the
+  cache's node list;
+- score columns: ``raw[plugin][i]``;
+
+built once (calling the very same plugin methods as the reference path) and refreshed from the
+cache's change log (``Cache.changes``: the nodes whose generation moved since the last pod,
+usually just the node the previous pod was assumed onto). The list's node set/order
+(``list_version``) and the image spread (``image_version``, which ImageLocality reads) are part
+of the key.
+
+What it does not change: PreFilter, PreScore, NormalizeScore, weights, totals, the round-robin
+window, the number of feasible nodes to find, selectHost and its RNG draws are the reference
+code, run on the same inputs — so the decisions are identical, which
+``tests/scheduler/test_fastpath.py`` checks on random clusters.
+
+When it steps aside (the reference path runs): a plugin that is active for this pod (not
+skipped at PreFilter/PreScore) has no ``sign_pod`` (InterPodAffinity, PodTopologySpread,
+VolumeBinding, VolumeRestrictions, or a learner's plugin: their verdicts depend on other nodes
+or on cluster objects); a ``PreFilterResult`` restricts the nodes; pods are nominated (preemption
+in progress); the pod has a nominated node; or a signature has been seen fewer than
+:data:`MIN_SIGHTINGS` times (building columns for 5,000 nodes only pays for repeated shapes).
+
+The columns are list slices and ``list.count`` — C loops over Python lists, the nearest a
+pure-Python simulator gets to vectorised arrays.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from .cache import Cache
+from .framework.cycle_state import CycleState
+from .framework.interface import Code, Status
+from .framework.types import NodeInfo, PodInfo, canonical
+
+__all__ = ["MAX_COLUMN_SETS", "MIN_SIGHTINGS", "FastPath", "find_window"]
+
+#: build columns for a signature the second time it is seen
+MIN_SIGHTINGS = 2
+#: column sets kept (LRU)
+MAX_COLUMN_SETS = 16
+
+
+class _Unsupported(Exception):
+    """A plugin returned an error: let the reference path report it."""
+
+
+class _Columns:
+    """Columns over the node list for one key."""
+
+    __slots__ = ("filter_names", "index", "infos", "names", "ok", "raw", "score_names",
+                 "statuses", "synced")
+
+    def __init__(self) -> None:
+        self.infos: list[NodeInfo] = []
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+        self.ok: list[bool] = []
+        self.statuses: list[Status | None] = []
+        self.raw: dict[str, list[int]] = {}
+        self.filter_names: tuple[str, ...] = ()
+        self.score_names: tuple[str, ...] = ()
+        self.synced = 0
+
+
+def find_window(ok: list[bool], start: int, want: int) -> tuple[int, list[bool]]:
+    """Scan ``ok`` round-robin from ``start`` until ``want`` True entries were seen (or every
+    entry was): returns ``(m, window)`` where ``window`` is the first ``m`` entries scanned.
+
+    >>> find_window([True, False, True, True], 1, 2)
+    (3, [False, True, True])
+    """
+    n = len(ok)
+    rot = ok[start:] + ok[:start] if start else ok
+    first = rot[:want]
+    c = first.count(True)
+    pos = len(first)
+    while c < want and pos < n:
+        step = want - c
+        c += rot[pos:pos + step].count(True)
+        pos = min(pos + step, n)
+    return pos, rot[:pos]
+
+
+class FastPath:
+    """Column cache shared by the profiles of one scheduler."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self._columns: OrderedDict[tuple[Any, ...], _Columns] = OrderedDict()
+        self._sightings: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._signatures: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.hits = 0
+        self.builds = 0
+        self.fallbacks = 0
+
+    # -- signatures ---------------------------------------------------------------------------
+
+    def _signature(self, plugins: Sequence[Any], pod_info: PodInfo) -> tuple[Any, ...] | None:
+        """The plugins' ``sign_pod`` fragments. Pods with the same namespace, labels,
+        annotations and spec get the same fragments, so those are computed once per distinct
+        pod shape (``sign_pod`` may read nothing else)."""
+        if any(getattr(pl, "sign_pod", None) is None for pl in plugins):
+            return None
+        pod = pod_info.pod
+        shape = pod_info.signature("", lambda: canonical(
+            [(pod.get("metadata") or {}).get("namespace"), (pod.get("metadata") or {}).get(
+                "labels"), (pod.get("metadata") or {}).get("annotations"), pod.get("spec")]))
+        key = (tuple(id(pl) for pl in plugins), shape)
+        sig = self._signatures.get(key)
+        if sig is None:
+            sig = tuple((pl.name, pl.sign_pod(pod)) for pl in plugins)
+            self._signatures[key] = sig
+            while len(self._signatures) > 4 * MAX_COLUMN_SETS:
+                self._signatures.pop(next(iter(self._signatures)))
+        return sig
+
+    def _key(self, kind: str, fwk: Any, plugins: Sequence[Any], pod_info: PodInfo
+             ) -> tuple[Any, ...] | None:
+        sig = self._signature(plugins, pod_info)
+        if sig is None:
+            return None
+        return (kind, id(fwk), sig, self.cache.list_version, self.cache.image_version)
+
+    def _get(self, key: tuple[Any, ...]) -> _Columns | None:
+        cols = self._columns.get(key)
+        if cols is not None:
+            self._columns.move_to_end(key)
+            return cols
+        seen = self._sightings.get(key, 0) + 1
+        self._sightings[key] = seen
+        self._sightings.move_to_end(key)
+        while len(self._sightings) > 4 * MAX_COLUMN_SETS:
+            self._sightings.popitem(last=False)
+        return None
+
+    def _store(self, key: tuple[Any, ...], cols: _Columns) -> None:
+        self._columns[key] = cols
+        while len(self._columns) > MAX_COLUMN_SETS:
+            self._columns.popitem(last=False)
+
+    def _changed_indices(self, cols: _Columns) -> list[int] | None:
+        """Indices of nodes changed since ``cols.synced`` (None: resync everything)."""
+        cache = self.cache
+        pos = cols.synced - cache.changes_base
+        cols.synced = cache.changes_base + len(cache.changes)
+        if pos < 0:
+            return None
+        if pos >= len(cache.changes):
+            return []
+        out: set[int] = set()
+        index = cols.index
+        for _, name in cache.changes[pos:]:
+            i = index.get(name)
+            if i is not None:
+                out.add(i)
+        return sorted(out)
+
+    # -- filter --------------------------------------------------------------------------------
+
+    def filter_columns(self, fwk: Any, state: CycleState, pod_info: PodInfo
+                       ) -> _Columns | None:
+        """The up-to-date filter columns for this pod, or None (use the reference path)."""
+        skip = state.skip_filter_plugins
+        plugins = [pl for pl in fwk.filter_plugins if pl.name not in skip]
+        key = self._key("filter", fwk, plugins, pod_info)
+        if key is None:
+            return None
+        cols = self._get(key)
+        pod = pod_info.pod
+        run = fwk.run_filter_plugins
+        try:
+            if cols is None:
+                if self._sightings.get(key, 0) < MIN_SIGHTINGS:
+                    return None
+                cols = _Columns()
+                cols.synced = self.cache.changes_base + len(self.cache.changes)
+                cols.infos = list(self.cache.list())
+                cols.names = [ni.name for ni in cols.infos]
+                cols.index = {n: i for i, n in enumerate(cols.names)}
+                cols.filter_names = tuple(pl.name for pl in plugins)
+                cols.statuses = [self._check(run(state, pod, ni)) for ni in cols.infos]
+                cols.ok = [s is None for s in cols.statuses]
+                self._store(key, cols)
+                self.builds += 1
+                return cols
+            changed = self._changed_indices(cols)
+            if changed is None:
+                changed = list(range(len(cols.infos)))
+            for i in changed:
+                st = self._check(run(state, pod, cols.infos[i]))
+                cols.statuses[i] = st
+                cols.ok[i] = st is None
+        except _Unsupported:
+            self._columns.pop(key, None)
+            return None
+        self.hits += 1
+        return cols
+
+    @staticmethod
+    def _check(st: Status | None) -> Status | None:
+        if st is not None and st.code == Code.Error:
+            raise _Unsupported
+        return st
+
+    # -- score ---------------------------------------------------------------------------------
+
+    def score_columns(self, fwk: Any, state: CycleState, pod_info: PodInfo,
+                      plugins: Sequence[Any]) -> _Columns | None:
+        key = self._key("score", fwk, plugins, pod_info)
+        if key is None:
+            return None
+        cols = self._get(key)
+        pod = pod_info.pod
+        try:
+            if cols is None:
+                if self._sightings.get(key, 0) < MIN_SIGHTINGS:
+                    return None
+                cols = _Columns()
+                cols.synced = self.cache.changes_base + len(self.cache.changes)
+                cols.infos = list(self.cache.list())
+                cols.names = [ni.name for ni in cols.infos]
+                cols.index = {n: i for i, n in enumerate(cols.names)}
+                cols.score_names = tuple(pl.name for pl in plugins)
+                for pl in plugins:
+                    cols.raw[pl.name] = [self._score(pl, state, pod, ni) for ni in cols.infos]
+                self._store(key, cols)
+                self.builds += 1
+                return cols
+            changed = self._changed_indices(cols)
+            if changed is None:
+                changed = list(range(len(cols.infos)))
+            if changed:
+                for pl in plugins:
+                    col = cols.raw[pl.name]
+                    for i in changed:
+                        col[i] = self._score(pl, state, pod, cols.infos[i])
+        except _Unsupported:
+            self._columns.pop(key, None)
+            return None
+        self.hits += 1
+        return cols
+
+    @staticmethod
+    def _score(pl: Any, state: CycleState, pod: dict[str, Any], ni: NodeInfo) -> int:
+        r = pl.score(state, pod, ni)
+        if type(r) is tuple:
+            s, st = r
+            if st is not None and not st.is_success():
+                raise _Unsupported
+            return int(s)
+        return int(r)
