@@ -499,6 +499,10 @@ def _bind(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
                                   f'pod {name} is already assigned to node '
                                   f'"{pod["spec"]["nodeName"]}"')
         pod["spec"]["nodeName"] = target
+        # setPodHostAndAnnotations: the Binding's annotations are copied onto the pod
+        extra = (body.get("metadata") or {}).get("annotations") or {}
+        if extra:
+            pod["metadata"].setdefault("annotations", {}).update(extra)
         conds = pod.setdefault("status", {}).setdefault("conditions", [])
         ts = server.kernel.timestamp()
         for c in conds:
