@@ -49,6 +49,7 @@ def dispatch(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
         if sub == "token":
             return _token(server, ctx)
         _decode(server, ctx)
+        _manage_fields_on_create(server, ctx)
         return server._create(ctx)
     if verb in ("update", "patch"):
         return _update(server, ctx)
@@ -210,11 +211,62 @@ def _check_name(ctx: _Ctx, body: dict[str, Any]) -> None:
             f"({ctx.req.name})")
 
 
-def _apply_patch(ctx: _Ctx, current: dict[str, Any], patch_body: Any) -> dict[str, Any]:
+def _apply_patch(ctx: _Ctx, current: dict[str, Any], patch_body: Any,
+                 manager: str = "", now: str = "") -> dict[str, Any]:
     from .patch_dispatch import apply_patch
 
     assert ctx.info is not None
-    return apply_patch(ctx.info, ctx.req.content_type, current, patch_body)
+    return apply_patch(ctx.info, ctx.req.content_type, current, patch_body, manager=manager,
+                       now=now, force=ctx.req.flag("force"), subresource=ctx.req.subresource)
+
+
+# -- field management (fieldmanager.go; create.go, update.go and patch.go call it) --------------
+
+
+def _is_apply(req: Any) -> bool:
+    return str(req.content_type).split(";")[0].strip().lower() == "application/apply-patch+yaml"
+
+
+def _field_manager(ctx: _Ctx) -> str:
+    """``managerOrUserAgent(options.FieldManager, req.UserAgent())``, after the options'
+    validation (422 on ``CreateOptions`` / ``UpdateOptions`` / ``PatchOptions``)."""
+    from .fieldmanager import manager_or_user_agent, validate_field_manager
+
+    req = ctx.req
+    kind = {"create": "CreateOptions", "update": "UpdateOptions"}.get(req.verb, "PatchOptions")
+    validate_field_manager(req.param("fieldManager"), kind, apply_patch=_is_apply(req),
+                           force=req.params.get("force"))
+    agent = req.user_agent or next(
+        (v for k, v in req.headers.items() if k.lower() == "user-agent"), "")
+    return manager_or_user_agent(req.param("fieldManager"), agent)
+
+
+def _manage_fields_on_create(server: APIServer, ctx: _Ctx) -> None:
+    from .fieldmanager import update
+
+    assert ctx.info is not None and ctx.obj is not None
+    ctx.obj = update(ctx.info, None, ctx.obj, _field_manager(ctx), server.kernel.timestamp())
+
+
+def _create_by_apply(server: APIServer, ctx: _Ctx, body: Any, manager: str) -> tuple[int, Any]:
+    """An apply patch to an object that does not exist creates it (``patch.go``:
+    ``forceAllowCreate``; answered 201)."""
+    from .fieldmanager import apply
+
+    info, req = ctx.info, ctx.req
+    assert info is not None
+    obj = apply(info, None, body, manager, server.kernel.timestamp(),
+                force=req.flag("force"), subresource=req.subresource)
+    _check_name(ctx, obj)
+    meta = obj["metadata"]
+    if info.namespaced and meta.get("namespace") not in (None, "", req.namespace):
+        raise errors.bad_request(
+            "the namespace of the provided object does not match the namespace sent on the "
+            "request")
+    if server.defaulter is not None:
+        server.defaulter(obj)
+    ctx.obj = obj
+    return server._create(ctx)
 
 
 def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
@@ -240,6 +292,11 @@ def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
                  {"contentType": req.content_type} if is_patch else None)
     pinned = "" if is_patch else str(body.get("metadata", {}).get("resourceVersion", "") or "")
     sub = req.subresource
+    manager = _field_manager(ctx)
+    applying = is_patch and _is_apply(req) and sub != "scale"
+    if applying and server.storage.get_or_none(info, req.namespace, req.name) is None:
+        return _create_by_apply(server, ctx, body, manager)
+    now = server.kernel.timestamp()
 
     def transform(current: dict[str, Any]) -> dict[str, Any]:
         if sub == "scale":
@@ -251,7 +308,7 @@ def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
                 raise errors.conflict(info.group, info.plural, req.name)
             strategy.prepare_for_update(info, new, current)
         elif is_patch:
-            new = _apply_patch(ctx, deep_copy(current), body)
+            new = _apply_patch(ctx, deep_copy(current), body, manager if applying else "", now)
             if sub == "status":
                 new = strategy.prepare_status_update(new, current)
             else:
@@ -280,6 +337,10 @@ def _update(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
             ns_prepare(new, current)
         if server.defaulter is not None:
             server.defaulter(new)
+        if not applying:
+            from .fieldmanager import update
+
+            new = update(info, current, new, manager, now, sub)
         ctx.obj = new
         server._admit(ctx, Operation.UPDATE, new, current)
         server._validate(ctx, new, current)

@@ -5,9 +5,12 @@
 - ``application/merge-patch+json`` — RFC 7386 (:func:`.patch.merge_patch`);
 - ``application/strategic-merge-patch+json`` — strategic merge with the kind's merge keys
   (:func:`.patch.strategic_merge_patch`);
-- ``application/apply-patch+yaml`` — server-side apply. The simulator applies the configuration
-  as a strategic merge onto the live object and keeps no field ownership yet (upstream tracks
-  ``managedFields`` and reports conflicts between field managers).
+- ``application/apply-patch+yaml`` — server-side apply (``applyPatcher``): with a field
+  manager, :func:`.fieldmanager.apply` merges the configuration by the schema's list types,
+  removes what the manager stopped applying, records ownership in ``managedFields`` and
+  reports conflicts between managers (409). Without one (the ``scale`` subresource, whose
+  ``Scale`` body has no schema of its own here) the configuration is applied as a strategic
+  merge.
 """
 
 from __future__ import annotations
@@ -29,8 +32,15 @@ ACCEPTED_PATCH_TYPES = (
 
 
 def apply_patch(info: ResourceInfo, content_type: str, current: dict[str, Any],
-                body: Any) -> dict[str, Any]:
+                body: Any, *, manager: str = "", now: str = "", force: bool = False,
+                subresource: str = "") -> dict[str, Any]:
+    """The patched object. For an apply patch with a ``manager``, the result already carries
+    its ``managedFields`` (see :mod:`.fieldmanager`)."""
     ctype = content_type.split(";")[0].strip().lower()
+    if ctype == "application/apply-patch+yaml" and manager:
+        from .fieldmanager import apply
+
+        return apply(info, current, body, manager, now, force=force, subresource=subresource)
     if ctype == "application/json-patch+json":
         result = apply_json_patch(current, body)
     elif ctype == "application/merge-patch+json":

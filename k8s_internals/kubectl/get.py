@@ -47,6 +47,7 @@ FLAGS = (
     Flag("watch-only", "", "bool", False),
     Flag("output-watch-events", "", "bool", False),
     Flag("show-labels", "", "bool", False),
+    Flag("show-managed-fields", "", "bool", False),
     Flag("show-kind", "", "bool", False),
     Flag("no-headers", "", "bool", False),
     Flag("label-columns", "L", "list"),
@@ -72,9 +73,20 @@ def _typed(info: ResourceInfo, obj: dict[str, Any]) -> dict[str, Any]:
     return {"apiVersion": info.api_version, "kind": info.kind, **obj}
 
 
+def _hide_managed_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """kubectl hides ``metadata.managedFields`` unless ``--show-managed-fields``
+    (``printers.OmitManagedFieldsPrinter``)."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or "managedFields" not in meta:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+
+
 def print_objects(ctx: Context, output: str, objs: list[tuple[ResourceInfo, dict[str, Any]]],
-                  single: bool) -> None:
+                  single: bool, show_managed_fields: bool = False) -> None:
     """``printGeneric``: yaml / json / name / jsonpath of one object or a ``List``."""
+    if not show_managed_fields:
+        objs = [(i, _hide_managed_fields(o)) for i, o in objs]
     if output == "name":
         for info, obj in objs:
             ctx.out(object_name(info, obj["metadata"]["name"]) + "\n")
@@ -163,7 +175,8 @@ def run(ctx: Context, args: list[str]) -> int:
 
     if output not in ("", "wide"):
         single = len(targets) == 1 and bool(targets[0].name)
-        print_objects(ctx, output, [(t.info, o) for t, objs in results for o in objs], single)
+        print_objects(ctx, output, [(t.info, o) for t, objs in results for o in objs], single,
+                      bool(flags["show_managed_fields"]))
     else:
         _print_tables(ctx, flags, results, bool(errors))
     for exc in errors:
@@ -250,7 +263,7 @@ def _watch(ctx: Context, flags: dict[str, Any], targets: list[Target]) -> int:
                 ctx.out(yamlout.dump(body) if output == "yaml" else go_json(body))
         else:
             for o in obj_list:
-                print_objects(ctx, output, [(info, o)], True)
+                print_objects(ctx, output, [(info, o)], True, bool(flags["show_managed_fields"]))
 
     if not flags["watch_only"]:
         if events and not target.name:

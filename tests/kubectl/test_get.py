@@ -152,8 +152,14 @@ def test_yaml_and_json(pods: Kubectl, admin: Client) -> None:
         "kubia-7d9c5b8f4d-x2x7z", "web"]
     text = pods.run("get pod web -o json")
     assert text.startswith('{\n    "apiVersion": "v1",\n    "kind": "Pod",\n    "metadata": {\n')
-    assert json.loads(text) == {"apiVersion": "v1", "kind": "Pod",
-                                **admin.get("pods", "web", "default")} | {"kind": "Pod"}
+    live = admin.get("pods", "web", "default")
+    assert "managedFields" in live["metadata"]
+    shown = {**live, "metadata": {k: v for k, v in live["metadata"].items()
+                                  if k != "managedFields"}}
+    # kubectl hides managedFields unless --show-managed-fields
+    assert json.loads(text) == {"apiVersion": "v1", "kind": "Pod", **shown} | {"kind": "Pod"}
+    full = json.loads(pods.run("get pod web -o json --show-managed-fields"))
+    assert full["metadata"]["managedFields"] == live["metadata"]["managedFields"]
 
 
 def test_sort_by(pods: Kubectl) -> None:
