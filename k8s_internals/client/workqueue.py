@@ -534,6 +534,9 @@ class _WaitFor:
     seq: int
     item: Any = field(compare=False)
     stale: bool = field(default=False, compare=False)
+    #: a scheduled *check* (e.g. a progress deadline) rather than pending work: its timer does
+    #: not keep ``kernel.run_until_idle`` waiting
+    background: bool = field(default=False, compare=False)
 
 
 class DelayingQueue(Queue[T]):
@@ -548,6 +551,9 @@ class DelayingQueue(Queue[T]):
 
     The timer is ordinary (not background) kernel work, so ``run_until_idle`` waits for pending
     retries; note that a key backing off at the 1000 s cap keeps the kernel busy that long.
+    ``add_after(..., background=True)`` marks a scheduled check instead (the Deployment
+    controller's progress-deadline requeue): its timer is background kernel work; ``None``
+    inherits the kind of the running kernel event.
     """
 
     def __init__(self, kernel: Kernel, *, name: str = "") -> None:
@@ -559,7 +565,7 @@ class DelayingQueue(Queue[T]):
         self._timer: Timer | None = None
         self._timer_at = 0.0
 
-    def add_after(self, item: T, delay: float) -> None:
+    def add_after(self, item: T, delay: float, background: bool | None = None) -> None:
         """``AddAfter``: add ``item`` after ``delay`` virtual seconds (at once if ``<= 0``)."""
         if self._shutting_down:
             return
@@ -573,7 +579,10 @@ class DelayingQueue(Queue[T]):
             if existing.ready_at <= ready_at:
                 return  # already due sooner: keep the earlier time
             existing.stale = True  # lazy heap update (upstream: heap.Fix)
-        entry = _WaitFor(ready_at, next(self._seq), item)
+        if background is None:
+            current = self.kernel._current
+            background = current.background if current is not None else False
+        entry = _WaitFor(ready_at, next(self._seq), item, background=background)
         heapq.heappush(self._waiting, entry)
         self._waiting_by_item[item] = entry
         self._emit(QueueEventType.ADD_AFTER, item, delay=delay)
@@ -616,11 +625,13 @@ class DelayingQueue(Queue[T]):
                 self._timer = None
             return
         if self._timer is not None:
-            if self._timer_at == head.ready_at:
+            if self._timer_at == head.ready_at and self._timer.event.background == (
+                    head.background):
                 return
             self._timer.cancel()
         label = f"workqueue {self.name}: ready" if self.name else "workqueue: ready"
-        self._timer = self.kernel.call_at(head.ready_at, self._fire, name=label)
+        self._timer = self.kernel.call_at(head.ready_at, self._fire, name=label,
+                                          background=head.background)
         self._timer_at = head.ready_at
 
     def _fire(self) -> None:

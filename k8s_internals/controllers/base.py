@@ -80,11 +80,13 @@ class Controller:
             self._causes[key] = cause
         self.queue.add(key)
 
-    def enqueue_after(self, key: str, delay: float) -> None:
+    def enqueue_after(self, key: str, delay: float, *, check: bool = False) -> None:
+        """Queue ``key`` after ``delay``; ``check=True`` marks a scheduled check (a deadline,
+        a periodic re-examination) rather than pending work, so the cluster can settle."""
         cause = current_cause()
         if cause is not None:
             self._causes[key] = cause
-        self.queue.add_after(key, delay)
+        self.queue.add_after(key, delay, background=True if check else None)
 
     # -- workers -------------------------------------------------------------------------------
 

@@ -11,9 +11,12 @@ What it holds:
 - :class:`Priority` — ties at the same instant are ordered by priority, then by scheduling order
   (``seq``), so the same inputs always give the same order.
 
-Events are either *work* (the default) or *background* (``background=True``: heartbeats, lease
-renewals, periodic resyncs). :meth:`Kernel.run_until_idle` stops when only background events are
-left, which is how ``Cluster.run()`` knows the cluster has settled.
+Events are either *work* or *background* (heartbeats, lease renewals, periodic resyncs, and —
+by inheritance — everything they cause). An event scheduled without saying which inherits the
+kind of the event that is running when it is scheduled (work when nothing is running), so the
+watch events, controller syncs and writes that follow a lease renewal are background too.
+:meth:`Kernel.run_until_idle` stops when only background events are left, which is how
+``Cluster.run()`` knows the cluster has settled.
 
 The shape follows SimPy's ``core.py`` (one heap of ``(time, priority, id, event)``) and asyncio's
 ``call_later`` / ``TimerHandle`` API. The wall-clock driver for ``serve`` lives in
@@ -101,6 +104,7 @@ class Kernel:
         self._seq = itertools.count()
         self._work = 0  # live (not cancelled) non-background events in the heap
         self._observers: list[Callable[[Event], None]] = []
+        self._current: Event | None = None
         self.steps = 0
 
     # -- scheduling ---------------------------------------------------------------------------
@@ -112,10 +116,13 @@ class Kernel:
         *args: Any,
         priority: Priority = Priority.NORMAL,
         name: str = "",
-        background: bool = False,
+        background: bool | None = None,
     ) -> Timer:
-        """Schedule ``callback(*args)`` at virtual time ``when`` (never in the past)."""
+        """Schedule ``callback(*args)`` at virtual time ``when`` (never in the past).
+        ``background=None`` inherits the kind of the running event."""
         when = max(when, self.now)
+        if background is None:
+            background = self._current.background if self._current is not None else False
         event = Event(
             when,
             priority,
@@ -137,7 +144,7 @@ class Kernel:
         *args: Any,
         priority: Priority = Priority.NORMAL,
         name: str = "",
-        background: bool = False,
+        background: bool | None = None,
     ) -> Timer:
         """Schedule ``callback(*args)`` ``delay`` seconds from now."""
         if delay < 0:
@@ -147,7 +154,8 @@ class Kernel:
         )
 
     def call_soon(
-        self, callback: Callable[..., Any], *args: Any, name: str = "", background: bool = False
+        self, callback: Callable[..., Any], *args: Any, name: str = "",
+        background: bool | None = None,
     ) -> Timer:
         """Schedule ``callback(*args)`` at the current instant, after what is already due."""
         return self.call_at(self.now, callback, *args, name=name, background=background)
@@ -203,7 +211,11 @@ class Kernel:
         self.steps += 1
         for observer in self._observers:
             observer(event)
-        event.callback(*event.args)
+        previous, self._current = self._current, event
+        try:
+            event.callback(*event.args)
+        finally:
+            self._current = previous
         return True
 
     def run(self, until: float | None = None) -> None:

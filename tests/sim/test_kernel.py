@@ -145,3 +145,26 @@ def test_same_seed_same_event_sequence_byte_for_byte() -> None:
     assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest()
     assert a == b
     assert _random_workload(8) != a
+
+
+def test_events_inherit_background_from_the_event_that_schedules_them() -> None:
+    """A heartbeat's consequences are background too, so the system can settle."""
+    k = Kernel()
+    caused: list[bool] = []
+
+    def heartbeat() -> None:
+        t = k.call_later(0.5, lambda: None)  # e.g. the watch event a lease renewal causes
+        caused.append(t.event.background)
+
+    k.every(10, heartbeat)
+    work = k.call_later(1, lambda: None)
+    assert work.event.background is False  # nothing running: work
+    assert k.run_until_idle()
+    assert k.now == 1.0
+    k.run_for(30)
+    assert caused == [True, True, True]
+    assert k.pending_work == 0
+    forced = []
+    k.every(10, lambda: forced.append(k.call_later(1, lambda: None, background=False)))
+    k.run_for(10)
+    assert forced and k.pending_work == 1

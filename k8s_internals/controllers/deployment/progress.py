@@ -52,7 +52,7 @@ class ProgressMixin(SyncMixin):
     """The ``progress.go`` methods of :class:`~.controller.DeploymentController`."""
 
     queue: RateLimitingQueue[str]
-    enqueue_after: Callable[[str, float], None]
+    enqueue_after: Callable[..., None]
 
     def sync_rollout_status(self, all_rss: list[JSON | None], new_rs: JSON | None,
                             d: JSON) -> None:
@@ -121,7 +121,7 @@ class ProgressMixin(SyncMixin):
             self.queue.add_rate_limited(key)
             return 0.0
         # "Add a second to avoid milliseconds skew in AddAfter."
-        self.enqueue_after(key, after + 1)
+        self.enqueue_after(key, after + 1, check=True)
         return after
 
 
