@@ -330,7 +330,8 @@ class APIServer:
         trace = Trace(
             id=self.tracer.new_id(), parent_id=req.parent_id, user="", verb=req.verb,
             resource=req.resource, subresource=req.subresource, namespace=req.namespace,
-            name=req.name, api_group=req.group, path=req.path, start=self.kernel.now)
+            name=req.name, api_group=req.group, path=req.path, start=self.kernel.now,
+            user_agent=_user_agent(req))
         self.tracer.begin(trace)
         ctx = _Ctx(req, trace)
         try:
@@ -360,7 +361,7 @@ class APIServer:
         trace = Trace(
             id=self.tracer.new_id(), parent_id=req.parent_id, user="", verb="watch",
             resource=req.resource, namespace=req.namespace, name=req.name,
-            api_group=req.group, start=self.kernel.now)
+            api_group=req.group, start=self.kernel.now, user_agent=_user_agent(req))
         self.tracer.begin(trace)
         ctx = _Ctx(req, trace)
         try:
@@ -434,3 +435,12 @@ class APIServer:
     def close(self) -> None:
         self.watchcache.close()
         self.store.close()
+
+
+def _user_agent(req: Request) -> str:
+    if req.user_agent:
+        return req.user_agent
+    for k, v in req.headers.items():
+        if k.lower() == "user-agent":
+            return v
+    return ""

@@ -92,11 +92,14 @@ class Trace:
     writes: list[StoreWrite] = field(default_factory=list)
     notified: list[WatchNotice] = field(default_factory=list)
     error: str = ""
+    user_agent: str = ""
 
     @property
     def component(self) -> str:
         """A short name for who made the request (``kube-scheduler``, ``kubelet/node-1``)."""
         u = self.user
+        if self.user_agent.startswith("kubectl"):
+            return f"kubectl ({u})" if u else "kubectl"
         if u.startswith("system:node:"):
             return "kubelet/" + u.removeprefix("system:node:")
         if u.startswith("system:serviceaccount:kube-system:") and u.endswith("-controller"):
@@ -133,7 +136,7 @@ class Trace:
             "steps": [s.to_dict() for s in self.steps],
             "writes": [w.__dict__ for w in self.writes],
             "notified": [n.__dict__ for n in self.notified],
-            "error": self.error,
+            "error": self.error, "user_agent": self.user_agent,
         }
 
 
