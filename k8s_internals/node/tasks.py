@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from ..client.causality import caused_by, current_cause
 from ..sim import Kernel, Timer
 
 __all__ = ["Cancelled", "Future", "Sleep", "Task", "TaskGen", "spawn"]
@@ -103,10 +104,13 @@ class Future(Generic[T]):
 class Task(Future[T]):
     """Drive a generator on the kernel; the task resolves with the generator's return value."""
 
-    def __init__(self, kernel: Kernel, gen: TaskGen[T], name: str = "") -> None:
+    def __init__(self, kernel: Kernel, gen: TaskGen[T], name: str = "",
+                 cause: str | None = None) -> None:
         super().__init__(name)
         self.kernel = kernel
         self._gen = gen
+        #: the request that caused this work: every request the task makes carries it
+        self.cause = cause if cause is not None else current_cause()
         self._timer: Timer | None = None
         self._waiting: Future[Any] | None = None
         self._started = False
@@ -160,10 +164,11 @@ class Task(Future[T]):
         if self._done:
             return
         try:
-            if error is not None:
-                waited = self._gen.throw(error)
-            else:
-                waited = self._gen.send(value)
+            with caused_by(self.cause):
+                if error is not None:
+                    waited = self._gen.throw(error)
+                else:
+                    waited = self._gen.send(value)
         except StopIteration as stop:
             self.set_result(stop.value)
             return

@@ -228,6 +228,10 @@ class NodeStatus:
             c.update(status="False", reason=reason, message=message, lastTransitionTime=now)
             self.kubelet.record_node_event(EVENT_NORMAL, event,
                                            f"Node {self.kubelet.node_name} status is now: {event}")
+        ordered = {k: c[k] for k in ("type", "status", "lastHeartbeatTime",
+                                     "lastTransitionTime", "reason", "message") if k in c}
+        c.clear()
+        c.update(ordered)
 
     def _ready(self, conds: list[JSON], now: str) -> None:
         error = self.kubelet.runtime.network_error()

@@ -25,6 +25,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ...client.causality import current_cause
 from ...sim import Kernel, Timer
 from ..tasks import Cancelled, Future, Task
 
@@ -76,6 +77,9 @@ class PodWorker:
     waiting_network: bool = False
     outcome: SyncOutcome = field(default_factory=SyncOutcome)
     syncs: int = 0
+    #: the request whose watch event last updated this pod (what the kubelet's requests
+    #: for it are attributed to in the traces)
+    cause: str | None = None
 
 
 class PodWorkers:
@@ -102,6 +106,9 @@ class PodWorkers:
             w = PodWorker(uid, pod)
             self.workers[uid] = w
         w.pod = pod
+        cause = current_cause()
+        if cause is not None:
+            w.cause = cause
         if removed:
             w.removed = True
         if grace is not None:
@@ -124,7 +131,7 @@ class PodWorkers:
             w.timer.cancel()
             w.timer = None
         w.waiting_network = False
-        w.task = Task(self.kernel, self._work(w), name=f"pod worker {w.uid[:8]}")
+        w.task = Task(self.kernel, self._work(w), name=f"pod worker {w.uid[:8]}", cause=w.cause)
         w.task.add_done_callback(lambda t, w=w: self._done(w, t))
         self.kernel.call_soon(w.task.start, name=f"pod worker {w.uid[:8]}")
 

@@ -25,6 +25,7 @@ import copy
 from typing import Any, Protocol
 
 from ...api.patch import create_two_way_merge_patch
+from ...client.causality import caused_by, current_cause
 from ...client.client import ApiError, Client
 from ...sim import Kernel
 
@@ -85,6 +86,7 @@ class StatusManager:
         self.latest: dict[str, JSON] = {}
         self.terminated: set[str] = set()
         self._dirty: list[str] = []
+        self._causes: dict[str, str] = {}
         self._scheduled = False
         self.patches = 0
         self.deletes = 0
@@ -104,13 +106,14 @@ class StatusManager:
         status = copy.deepcopy(status)
         now = self.kernel.timestamp()
         old_conds = {c.get("type"): c for c in old.get("conditions") or []}
-        for c in status.get("conditions") or []:
+        for i, c in enumerate(status.get("conditions") or []):
             prev = old_conds.get(c.get("type"))
             if prev is not None and prev.get("status") == c.get("status") and \
                     prev.get("lastTransitionTime"):
                 c["lastTransitionTime"] = prev["lastTransitionTime"]
             else:
                 c["lastTransitionTime"] = now
+            status["conditions"][i] = {k: c[k] for k in _CONDITION_ORDER if k in c}
         if old.get("startTime"):
             status["startTime"] = old["startTime"]
         elif not status.get("startTime"):
@@ -155,6 +158,9 @@ class StatusManager:
     # -- writing --------------------------------------------------------------------------------
 
     def _schedule(self, uid: str) -> None:
+        cause = current_cause()
+        if cause is not None:
+            self._causes[uid] = cause  # the status patch joins the causal tree of its pod
         if uid not in self._dirty:
             self._dirty.append(uid)
         if not self._scheduled:
@@ -165,7 +171,8 @@ class StatusManager:
         self._scheduled = False
         dirty, self._dirty = self._dirty, []
         for uid in dirty:
-            self._sync_pod(uid)
+            with caused_by(self._causes.pop(uid, None)):
+                self._sync_pod(uid)
 
     def _sync_pod(self, uid: str) -> None:
         status = self.statuses.get(uid)
@@ -217,6 +224,9 @@ class StatusManager:
         return "kubernetes.io/config.mirror" not in (meta.get("annotations") or {})
 
 
+#: ``PodCondition``'s field order
+_CONDITION_ORDER = ("type", "observedGeneration", "status", "lastProbeTime",
+                    "lastTransitionTime", "reason", "message")
 _KEY_ORDER = ("phase", "conditions", "message", "reason", "nominatedNodeName", "hostIP",
               "hostIPs", "podIP", "podIPs", "startTime", "initContainerStatuses",
               "containerStatuses", "qosClass", "ephemeralContainerStatuses", "resize",
