@@ -16,7 +16,6 @@ from pathlib import Path
 __all__ = ["main"]
 
 NOT_YET = {
-    "serve": "the HTTPS API for the real kubectl comes with the serve issue",
     "run": "running components as separate processes comes with the serve issue",
     "grade": "the grading command comes with the workbook issue",
 }
@@ -48,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="open the workbook in JupyterLab")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab")
     sub.add_parser("demo", help="the headless end-to-end demo")
-    sub.add_parser("serve", help="serve the Kubernetes API over HTTPS for kubectl")
+    serve = sub.add_parser("serve", help="serve the cluster's API over HTTPS for kubectl")
+    from .serve import add_arguments
+
+    add_arguments(serve)
     run = sub.add_parser("run", help="run one component as its own process")
     run.add_argument("component", nargs="?")
     sub.add_parser("grade", help="grade exercise notebooks")
@@ -59,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, _ = build_parser().parse_known_args(argv)
     if args.command == "lab":
         return _lab(args)
+    if args.command == "serve":
+        from .serve import serve as run_serve
+
+        return run_serve(args)
     if args.command == "demo":
         from .demo import main as demo_main
 

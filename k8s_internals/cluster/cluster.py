@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +92,14 @@ class Cluster:
         coredns_replicas: int = 2,
         name: str = "kubernetes",
         settle: bool = True,
+        epoch: datetime | None = None,
     ) -> None:
         self.name = name
         self.seed = seed
         self.proxy_mode = proxy_mode
-        self.kernel = Kernel(seed)
+        # virtual time 0 is ``epoch`` (a fixed date by default, so outputs never change;
+        # ``serve`` passes "now")
+        self.kernel = Kernel(seed, epoch) if epoch is not None else Kernel(seed)
         specs = ([NodeSpec(f"node-{i}") for i in range(1, nodes + 1)] if isinstance(nodes, int)
                  else [NodeSpec.of(s) for s in nodes])
         if control_plane:
