@@ -38,12 +38,13 @@ from ..controllers.manager import ControllerManager
 from ..kubectl import Kubectl
 from ..node.dns import ClusterDNS
 from ..node.kubelet.kubelet import Kubelet
+from ..node.kubelet.logs import make_log_provider
 from ..node.kubelet.static_pods import control_plane_manifests
 from ..node.proxy.kube_proxy import KubeProxy
 from ..scheduler import Scheduler
 from ..sim import Kernel
 from . import addons
-from .curl import CurlResult, curl
+from .curl import ClusterNetwork, CurlResult, curl
 
 __all__ = ["Cluster", "NodeSpec"]
 
@@ -89,6 +90,7 @@ class Cluster:
         *,
         control_plane: bool = True,
         scheduler_config: Any = None,
+        scheduler_plugins: Mapping[str, Any] | None = None,
         coredns_replicas: int = 2,
         name: str = "kubernetes",
         settle: bool = True,
@@ -154,7 +156,10 @@ class Cluster:
                 labels=labels, taints=taints, images=spec.images, static_pods=static,
                 node_ip=spec.ip)
             self.kubelets[spec.name] = kubelet
-        self.api.log_provider = self._pod_logs
+        # pods/log: the API server asks the pod's kubelet (upstream: GET :10250/containerLogs)
+        self.api.log_provider = make_log_provider(self.kubelets.get)
+        for kubelet in self.kubelets.values():
+            kubelet.runtime.network = ClusterNetwork(self)  # wget/nslookup inside containers
 
         # -- control plane components --------------------------------------------------------
         cm_client = self.client("kube-controller-manager",
@@ -167,7 +172,7 @@ class Cluster:
         self.scheduler = Scheduler(
             self.client("kube-scheduler", user_agent="kube-scheduler/v1.32.0",
                         name="kube-scheduler"),
-            self.kernel, scheduler_config)
+            self.kernel, scheduler_config, plugins=scheduler_plugins)
         self.api.component_status_provider.register(
             "scheduler", lambda: self._component_running("kube-scheduler"))
         self.api.component_status_provider.register(
@@ -326,22 +331,6 @@ class Cluster:
 
     def logs(self, pod: str, namespace: str = "default", container: str = "") -> str:
         return self.admin.logs(namespace, pod, container)
-
-    def _pod_logs(self, pod: dict[str, Any], params: Mapping[str, str]) -> str:
-        node = pod.get("spec", {}).get("nodeName", "")
-        kubelet = self.kubelets.get(node)
-        if kubelet is None:
-            from ..api import errors
-
-            raise errors.bad_request(f'pod "{pod["metadata"]["name"]}" is not scheduled')
-        from ..node.kubelet.logs import choose_container
-
-        container = params.get("container") or choose_container(pod, "")
-        tail = params.get("tailLines")
-        return kubelet.container_logs(
-            pod, container, previous=params.get("previous") in ("true", "True", "1"),
-            tail_lines=int(tail) if tail else None,
-            timestamps=params.get("timestamps") in ("true", "True", "1"))
 
     # -- failures ------------------------------------------------------------------------------
 

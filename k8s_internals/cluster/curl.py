@@ -29,7 +29,7 @@ from ..node.proxy.types import Hop
 if TYPE_CHECKING:
     from .cluster import Cluster
 
-__all__ = ["CurlResult", "curl"]
+__all__ = ["ClusterNetwork", "CurlResult", "curl"]
 
 
 @dataclass
@@ -87,7 +87,8 @@ def curl(cluster: Cluster, url: str, *, from_pod: str | None = None,
         namespace = ns or "default"
         pod = cluster.admin.get("pods", name, namespace)
         node = pod.get("spec", {}).get("nodeName", "")
-        src_ip = pod.get("status", {}).get("podIP", "")
+        src_ip = pod.get("status", {}).get("podIP", "") or _sandbox_ip(cluster, namespace,
+                                                                       name)
         source = f"pod {namespace}/{name} ({src_ip or 'no IP'}) on {node}"
         if not src_ip:
             return CurlResult(url, source, error=f"pod {namespace}/{name} has no IP yet")
@@ -152,6 +153,14 @@ def curl(cluster: Cluster, url: str, *, from_pod: str | None = None,
     return result
 
 
+def _sandbox_ip(cluster: Cluster, namespace: str, name: str) -> str:
+    for kubelet in cluster.kubelets.values():
+        for sandbox in kubelet.runtime.sandboxes.values():
+            if (sandbox.config.namespace, sandbox.config.name) == (namespace, name):
+                return sandbox.ip
+    return ""
+
+
 def _pod_with_ip(cluster: Cluster, ip: str) -> str:
     for kubelet in cluster.kubelets.values():
         for pod in _pods_on(kubelet):
@@ -166,3 +175,39 @@ def _pods_on(kubelet: Any) -> list[dict[str, Any]]:
     if informer is not None and hasattr(informer, "list"):
         return list(informer.list())
     return []
+
+
+class ClusterNetwork:
+    """The :class:`~k8s_internals.node.process.NetworkHook` the kubelets' runtimes use, so that
+    ``wget`` and ``nslookup`` inside a container go through the same DNS, proxy rules and pod
+    network as :func:`curl`."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+
+    def _pod_by_ip(self, ip: str) -> str | None:
+        """The pod whose sandbox has ``ip`` (the runtimes know at once; the API server only
+        once the kubelet has posted the pod's status)."""
+        for kubelet in self.cluster.kubelets.values():
+            for sandbox in kubelet.runtime.sandboxes.values():
+                if sandbox.ip == ip and not sandbox.config.host_network:
+                    return f"{sandbox.config.namespace}/{sandbox.config.name}"
+        return None
+
+    def http(self, src_ip: str, url: str, request: HttpRequest) -> Any:
+        from ..node.process import HttpResponse
+
+        pod = self._pod_by_ip(src_ip)
+        node = None if pod else next((s.name for s in self.cluster.node_specs
+                                      if s.ip == src_ip), None)
+        result = curl(self.cluster, url, from_pod=pod, from_node=node)
+        if not result.ok:
+            if "Could not resolve" in result.error:
+                raise OSError(f"bad address '{urlsplit(url).hostname}'")
+            raise ConnectionRefused(result.error.split(": ", 1)[-1])
+        return HttpResponse(result.status or 200, result.body)
+
+    def resolve(self, src_ip: str, name: str) -> list[str]:
+        pod = self._pod_by_ip(src_ip)
+        namespace = pod.split("/")[0] if pod else None
+        return list(self.cluster.dns.resolve(name, namespace=namespace).addresses)

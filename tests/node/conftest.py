@@ -55,7 +55,9 @@ def nadmin(napi: APIServer) -> Client:
 
 
 @pytest.fixture
-def kubelet(napi: APIServer, kernel: Kernel, nadmin: Client) -> Callable[..., Kubelet]:
+def kubelet(napi: APIServer, kernel: Kernel, nadmin: Client) -> Iterator[Callable[..., Kubelet]]:
+    made: list[Kubelet] = []
+
     def make(name: str = "node-1", *, start: bool = True, **kw: Any) -> Kubelet:
         n = int(name.rsplit("-", 1)[-1]) if name.rsplit("-", 1)[-1].isdigit() else 1
         kw.setdefault("pod_cidr", f"10.244.{n}.0/24")
@@ -63,8 +65,12 @@ def kubelet(napi: APIServer, kernel: Kernel, nadmin: Client) -> Callable[..., Ku
         client = Client(InProcessTransport(napi), f"{name}-token", name=f"kubelet-{name}",
                         user_agent=f"kubelet/v1.32.0 ({name})")
         k = Kubelet(client, kernel, name, **kw)
+        made.append(k)
         if start:
             k.start()
             kernel.run_for(0.01)
         return k
-    return make
+
+    yield make
+    for k in made:  # no sync raised along the way
+        assert k.pod_workers.errors == []

@@ -433,7 +433,7 @@ class Kubelet:
             if old is not None:
                 self._remove_static(name)
             return self._add_static(manifest)
-        return static_pod(manifest, self.node_name, self.kernel.micro_timestamp())
+        return static_pod(manifest, self.node_name, self._seen())
 
     def remove_static_pod(self, name: str) -> None:
         """Delete a manifest from ``staticPodPath``: the pod is stopped, its mirror deleted."""
@@ -442,11 +442,16 @@ class Kubelet:
             self._remove_static(name)
 
     def _add_static(self, manifest: JSON) -> JSON:
-        pod = static_pod(manifest, self.node_name, self.kernel.micro_timestamp())
+        pod = static_pod(manifest, self.node_name, self._seen())
         uid = _uid(pod)
         self.static[uid] = pod
         self.pod_workers.update_pod(pod)
         return pod
+
+    def _seen(self) -> str:
+        """``kubernetes.io/config.seen``: ``time.Now()`` in RFC 3339 with nanoseconds."""
+        dt = self.kernel.datetime()
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond * 1000:09d}Z"
 
     def _remove_static(self, name: str) -> None:
         full = f"{name}-{self.node_name.lower()}"

@@ -90,6 +90,8 @@ class PodWorkers:
         self.syncer = syncer
         self.workers: dict[str, PodWorker] = {}
         self.stopped = False
+        #: syncs that raised (a bug, or an unexpected API error): ``(time, uid, error)``
+        self.errors: list[tuple[float, str, str]] = []
 
     # -- updates --------------------------------------------------------------------------------
 
@@ -166,6 +168,8 @@ class PodWorkers:
             return
         if err is not None:
             w.outcome = SyncOutcome(error=f"{type(err).__name__}: {err}")
+            self.errors.append((self.kernel.now, w.uid, w.outcome.error))
+            del self.errors[:-100]
         if w.pending:
             self._kick(w)
             return
