@@ -19,6 +19,8 @@ more command. IPython expands ``$var`` and ``{expr}`` in the line first.
 
 Which cluster: ``--cluster=NAME`` (or ``--cluster NAME``), else the most recently registered
 one. Clusters register with :func:`register_cluster` (the Cluster's constructor calls it).
+
+Taught in notebooks/00-start-here.ipynb.
 """
 
 from __future__ import annotations

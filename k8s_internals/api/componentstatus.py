@@ -11,6 +11,8 @@ Here a component *answers* when a probe function registered with :meth:`register
 (the Cluster registers one per component it runs), and etcd is probed through the store's
 ``status()``. (Upstream deprecated this API in 1.19 but still serves it; kubectl prints
 ``Warning: v1 ComponentStatus is deprecated in v1.19+``.)
+
+Taught in notebooks/01-architecture.ipynb.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ constants of ``apimachinery/pkg/apis/meta/v1/types.go`` (``StatusReason*``).
 
 Every failure the API server returns is a :class:`StatusError` whose ``status`` is the JSON body
 a real kube-apiserver would send.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

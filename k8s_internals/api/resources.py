@@ -13,6 +13,8 @@ Sources upstream:
   ``services/endpoints``, replication controllers under ``controllers``;
 - keys are ``<prefix>/<namespace>/<name>`` or ``<prefix>/<name>``
   (``registry/generic/registry/store.go`` ``NamespaceKeyFunc`` / ``NoNamespaceKeyFunc``).
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

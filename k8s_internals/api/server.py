@@ -11,6 +11,8 @@ The chain mirrors ``staging/src/k8s.io/apiserver/pkg/server/config.go``
 Reads stop after authorization and go to storage. Every request gets a :class:`~.trace.Trace`
 whose steps say which plugin acted and what it decided; mutating admission is recorded as a JSON
 patch per plugin. The only other module that reaches the store is :mod:`.watchcache`.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ event carries the id of the request that caused the event (``parent_id``), so a 
 
 :class:`Tracer` keeps traces in a bounded ring, answers queries, and runs observer hooks
 (``on_request``, ``on_store_write``, ``on_watch_event``) that widgets subscribe to.
+
+Taught in notebooks/00-start-here.ipynb, notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ ServiceAccount, ``kubeadm:node-proxier`` ClusterRoleBinding), ``addons/dns/manif
 Service at the 10th address of the service range, ``system:coredns`` ClusterRole and binding),
 and the API server's ``kubernetes`` Service (``pkg/controlplane/controller/kubernetesservice``:
 ClusterIP 10.96.0.1, port ``https`` 443 → 6443, endpoints = the API server's advertise address).
+
+Taught in notebooks/01-architecture.ipynb.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ Boot order, as ``kubeadm init`` / ``kubeadm join`` and the components themselves
 The public surface (``DESIGN.md``): ``apply``, ``delete``, ``get``, ``run``, ``kubectl``,
 ``etcdctl``, ``traces``, ``explain``, ``curl``, ``iptables_save``, ``ipvsadm``; and one call to
 stop or start each component.
+
+Taught in notebooks/00-start-here.ipynb and notebooks/01-architecture.ipynb.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ watch events, controller syncs and writes that follow a lease renewal are backgr
 The shape follows SimPy's ``core.py`` (one heap of ``(time, priority, id, event)``) and asyncio's
 ``call_later`` / ``TimerHandle`` API. The wall-clock driver for ``serve`` lives in
 :mod:`k8s_internals.sim.realtime`.
+
+Taught in notebooks/00-start-here.ipynb.
 """
 
 from __future__ import annotations

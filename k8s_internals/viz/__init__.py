@@ -10,6 +10,8 @@
 - :func:`step_chart` — replica counts over time, as plain SVG.
 
 Output is stable across runs: node ids come from names and ids in the data, inputs are sorted.
+
+Taught in notebooks/00-start-here.ipynb.
 """
 
 from ._common import component_of, label, svg_inline, to_dot, to_svg

@@ -7,6 +7,8 @@ so: they all point at ``kube-apiserver`` (a component lists, watches and writes)
 goes on to ``etcd``. Given traces, the diagram counts on each edge the requests a component made
 and the watch events it was sent, and highlights the boxes and edges that carried them.
 
+Taught in notebooks/01-architecture.ipynb.
+
 >>> g = architecture(["node-1"], highlight=["kube-scheduler"])
 >>> '"kube-scheduler" -> "kube-apiserver"' in g.source
 True

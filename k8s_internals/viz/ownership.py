@@ -5,6 +5,8 @@ Any object with owner references takes part (a StatefulSet's pods, a DaemonSet's
 pods, EndpointSlices owned by a Service); owners missing from the list are drawn as grey
 placeholders named by the reference, as the garbage collector's graph knows them ("virtual"
 nodes). Nodes are matched by name, everything else by uid.
+
+Taught in notebooks/01-architecture.ipynb.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ told, and the HTTP answer.
 
 Reads stop after authorization and go to storage; a rejected step ends the chain with the error
 answer (401, 403, 422...). Everything comes from the request's :class:`~..api.trace.Trace`.
+
+Taught in notebooks/00-start-here.ipynb, notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@
 
 Each view has ``.widget`` (the ipywidgets container), displays itself in a notebook, and has
 ``to_html()`` / ``to_text()`` renderings of its current state for tests and the static book.
+
+Taught in notebooks/00-start-here.ipynb.
 """
 
 from ._base import View, flush_views

@@ -6,6 +6,8 @@ State comes from hooks: a store write under pods or nodes marks the view dirty; 
 reads pods and nodes through the API server's read-only etcd view. The buttons call
 ``cluster.run(seconds=...)`` (or ``kernel.run_for`` without a cluster) in chunks, and
 ``kernel.step()`` — they move time; they decide nothing.
+
+Taught in notebooks/00-start-here.ipynb and notebooks/01-architecture.ipynb.
 """
 
 from __future__ import annotations

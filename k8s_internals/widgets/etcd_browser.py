@@ -6,6 +6,8 @@ with its create/mod revision and version — and a revision slider over
 Reads go through :meth:`APIServer.etcd_entries` (a read-only view: no request, no trace);
 a store write (the tracer's ``on_store_write`` hook) moves the slider's upper end, and the
 selected revision with it while "follow" is on.
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ the plugin that acted, its verdict, the JSON patch it made, the etcd key and rev
 
 The list follows the tracer's ``on_request`` hook; reads and watches can be hidden (a running
 cluster makes many), and a filter matches the one-line summaries.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@
 - :class:`AdmissionContext` — the read access plugins need (upstream plugins use informers over a
   loopback client with the API server's own privileges).
 - :class:`FunctionPlugin` — wraps a plain Python function so a learner can register one.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -30,6 +30,8 @@ varying order; here resource names are visited in sorted order. Upstream reads L
 an informer plus a 30 s live-lookup cache; here straight from the store. A container that sets
 limits but no requests gets ``requests = limits`` from pod *defaulting* (``SetDefaults_Pod``)
 before admission upstream; that belongs to the API server's defaulter, not to this plugin.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

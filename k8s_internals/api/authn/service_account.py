@@ -52,6 +52,8 @@ Simulator choices (upstream does otherwise):
   and falls back to a live GET.
 - Signatures: RS256 (what upstream issues) plus RS384/RS512/PS256/PS384/PS512 on verification.
   Legacy Secret-based tokens (issuer ``kubernetes/serviceaccount``) are not implemented.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

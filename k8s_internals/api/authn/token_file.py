@@ -19,6 +19,8 @@ The file is CSV read by Go's ``encoding/csv`` with ``FieldsPerRecord = -1``; eac
 Lookup is an exact match of the whole token; an unknown token is "not mine" (``None``), which the
 bearer-token authenticator turns into ``invalid bearer token`` if no other token authenticator
 accepts it. Warnings (klog in upstream) are kept in :attr:`TokenFileAuthenticator.warnings`.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

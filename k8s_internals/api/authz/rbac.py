@@ -38,6 +38,8 @@ kube-apiserver, so members are allowed even if the binding is deleted (with an e
 and without adding any rules to ``RulesFor``). That short-circuit is
 :class:`k8s_internals.api.authz.builtin.PrivilegedGroupsAuthorizer`, wired in by
 :func:`k8s_internals.api.authz.union.new_authorizer`; this class does RBAC only.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ field; ephemeral containers are only checked for presence; Windows security opti
 checked. The diff that upstream appends to "pod updates may not change fields other than ..."
 is go-cmp's text over Go structs, which go-cmp deliberately randomises; we append a diff of
 JSON paths in the same ``-``/``+`` shape.
+
+Taught in notebooks/03-api-server.ipynb.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ creates it again. Its status is the static pod's, reported by the kubelet.
 
 :func:`control_plane_manifests` writes kubeadm's four manifests (``cmd/kubeadm/app/phases/
 controlplane/manifests.go``, ``phases/etcd/local.go`` as of v1.32).
+
+Taught in notebooks/01-architecture.ipynb.
 """
 
 from __future__ import annotations
