@@ -12,6 +12,8 @@ Boots the default cluster, applies a 3-replica ``luksa/kubia`` Deployment and a 
 5. the causal request graph as an SVG file, whose path it prints.
 
 Everything runs on virtual time with seed 0, so the output is the same on every run.
+
+Taught in notebooks/08-all-together.ipynb.
 """
 
 from __future__ import annotations

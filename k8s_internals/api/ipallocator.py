@@ -11,6 +11,8 @@
 The set of used addresses is rebuilt from the stored Services, so it survives restarts on a real
 etcd. NodePorts (``30000-32767``) are allocated the same way for ``NodePort`` and
 ``LoadBalancer`` Services (``pkg/registry/core/service/portallocator/``).
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

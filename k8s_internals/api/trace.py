@@ -11,6 +11,8 @@ event carries the id of the request that caused the event (``parent_id``), so a 
 (``on_request``, ``on_store_write``, ``on_watch_event``) that widgets subscribe to.
 
 Taught in notebooks/00-start-here.ipynb, notebooks/03-api-server.ipynb.
+
+Taught in notebooks/08-all-together.ipynb.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@
 Nothing here decides anything the components do not: DNS answers come from
 :class:`~k8s_internals.node.dns.ClusterDNS`, routes from the node's
 :class:`~k8s_internals.node.proxy.kube_proxy.KubeProxy`, answers from the container runtime.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

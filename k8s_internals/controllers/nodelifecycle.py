@@ -44,6 +44,8 @@ which is why a one-node cluster never evicts its pods.
 
 Events (source ``node-controller``): ``RegisteredNode``, ``RemovingNode``, ``NodeNotReady``.
 Upstream parallelises the per-node work over 8 workers; here nodes are visited in order.
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ Simplifications: A records only (no AAAA/SRV/PTR); names outside the cluster zon
 from an ``upstream`` table given to :class:`ClusterDNS` (there is no Internet here; CoreDNS would
 ``forward . /etc/resolv.conf``) and are otherwise NXDOMAIN; no ``cache`` plugin; without a
 namespace list every namespace counts as existing.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

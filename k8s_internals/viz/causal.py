@@ -10,6 +10,8 @@ Each request is one box (``req-7 t=1.250 / create pods/binding / default/x → 2
 cluster of the component that made it; an edge goes from a request to each request it caused,
 labelled with the watch event that carried the cause when the trace recorded it. Within a
 component, invisible edges keep the boxes in time order (top to bottom).
+
+Taught in notebooks/08-all-together.ipynb.
 """
 
 from __future__ import annotations

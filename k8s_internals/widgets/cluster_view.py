@@ -8,6 +8,8 @@ reads pods and nodes through the API server's read-only etcd view. The buttons c
 ``kernel.step()`` — they move time; they decide nothing.
 
 Taught in notebooks/00-start-here.ipynb and notebooks/01-architecture.ipynb.
+
+Taught in notebooks/08-all-together.ipynb.
 """
 
 from __future__ import annotations

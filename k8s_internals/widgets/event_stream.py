@@ -8,6 +8,8 @@ revision through the read-only etcd view and printed. Notices exist only while s
 Events, so — as ``kubectl get events --watch`` does — the view opens a watch of its own when it
 has a client (``cluster.admin``, or ``client=``); pass ``watch=False`` to rely on the watchers
 already there.
+
+Taught in notebooks/08-all-together.ipynb.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ The text follows kube-proxy: with a ``KubeProxy`` the view listens to its ``on_s
 otherwise a store write to Services, EndpointSlices or Nodes (the tracer's ``on_store_write``)
 keeps the view refreshing for ``settle_seconds`` of virtual time — long enough for kube-proxy's
 next bounded-frequency sync to land.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ container that ran for more than 10 minutes restarts without delay.
 
 :func:`go_duration` prints a duration as Go's ``time.Duration.String`` does (``1m20s``), which is
 how the back-off appears in messages (``back-off 1m20s restarting failed container=...``).
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ the Lease, reports status, restarts crashed containers or probes.
 
 Identity: the kubelet's client authenticates as ``system:node:<node>`` in ``system:nodes``, so
 the Node authorizer and the NodeRestriction admission plugin apply to every request it makes.
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

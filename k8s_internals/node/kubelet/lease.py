@@ -10,6 +10,8 @@ once the Node exists), so deleting the Node deletes the Lease.
 This renewal is the cheap heartbeat the node lifecycle controller watches: a node whose Lease
 has not moved for ``--node-monitor-grace-period`` (40 s) is marked ``Unknown``. Renewals are
 background events on the kernel (they never keep ``Cluster.run()`` from settling).
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ A crash-looping container's logs are those of its last run (its ``lastState``); 
 
 :func:`make_log_provider` builds what the API server calls for ``pods/log``
 (``server.log_provider = make_log_provider(lambda node: kubelets.get(node))``).
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ After registration the kubelet recomputes the status every 10 s (``nodeStatusUpd
 but PATCHes ``nodes/status`` only when something changed, or every 5 minutes
 (``nodeStatusReportFrequency``) — the Lease is the frequent heartbeat. Status events go to the
 Node (``NodeHasSufficientMemory``, ``NodeReady``: ``Node node-1 status is now: NodeReady``).
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ the delays are exactly 10 s, 20 s, 40 s...); one PLEG tick (1 s) after a failed 
 ``ImagePullBackOff`` state shows; after 10 s (``backOffPeriod``) on other errors; and, when the
 network is not ready, when it becomes ready (upstream polls every second). Those wake-ups, except
 the one after a failed pull, are background work: a pod waiting in back-off is a steady state.
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ counted, as upstream.
 Settling (a simulator policy): a tick that may still change the reported result (the first
 readiness/startup probe of a container, or a run of results not yet at its threshold) is work
 for the kernel; a tick in a steady state is background, like a heartbeat.
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ creates it again. Its status is the static pod's, reported by the kubelet.
 controlplane/manifests.go``, ``phases/etcd/local.go`` as of v1.32).
 
 Taught in notebooks/01-architecture.ipynb.
+
+Taught in notebooks/06-kubelet.ipynb.
 """
 
 from __future__ import annotations

@@ -39,6 +39,8 @@ Simplifications (each says what upstream does):
   nat PREROUTING/OUTPUT, filter INPUT/FORWARD/OUTPUT, nat POSTROUTING, with every packet
   conntrack-NEW. The random choice is ``xt_statistic``'s: a 31-bit random number below
   ``lround(p * 2^31)``.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ which kube-proxy fills from a Go set in random order); the ``ipset list`` text k
 name, type, comment and members (no sizes or hash parameters); kube-proxy's iptables rules in
 IPVS mode (``KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst ...``) are not generated,
 only their effect (masquerade) is applied by ``route``.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

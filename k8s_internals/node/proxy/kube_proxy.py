@@ -21,6 +21,8 @@ Shapes from upstream:
 
 On virtual time: a requested run is *work* for the kernel (``run_until_idle`` waits for it); the
 periodic ``syncPeriod`` tick is background.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations

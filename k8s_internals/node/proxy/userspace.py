@@ -30,6 +30,8 @@ from EndpointSlices. Proxy ports are drawn from the Linux ephemeral range (32768
 seeded RNG. ``route`` shows ``REDIRECT`` landing on the node's primary address (the kernel uses
 the address of the incoming interface, e.g. the pod bridge). UDP proxying and its client cache
 are not modelled.
+
+Taught in notebooks/07-kube-proxy.ipynb.
 """
 
 from __future__ import annotations
