@@ -17,7 +17,6 @@ __all__ = ["main"]
 
 NOT_YET = {
     "run": "running components as separate processes comes with the serve issue",
-    "grade": "the grading command comes with the workbook issue",
 }
 
 
@@ -53,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(serve)
     run = sub.add_parser("run", help="run one component as its own process")
     run.add_argument("component", nargs="?")
-    sub.add_parser("grade", help="grade exercise notebooks")
+    grade = sub.add_parser("grade", help="grade exercise notebooks (run their check cells)")
+    from .grade import add_arguments as add_grade_arguments
+
+    add_grade_arguments(grade)
     return p
 
 
@@ -69,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .demo import main as demo_main
 
         return demo_main()
+    if args.command == "grade":
+        from .grade import main as grade_main
+
+        return grade_main(args)
     return _not_yet(args.command)
 
 
