@@ -71,6 +71,8 @@ Where this differs from the real tool, and why:
 Output is ``str``: bytes that are not UTF-8 (binary keys/values, as the simple printer writes
 them raw) are decoded with ``surrogateescape``, so ``out.encode("utf-8", "surrogateescape")`` is
 exactly what etcdctl writes; :func:`run_bytes` returns those bytes directly.
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The revisions of one key: :class:`KeyIndex` and its :class:`Generation` list, as etcd's
-``server/storage/mvcc/key_index.go``.
+"""The revisions of one key: :class:`KeyIndex` and its :class:`Generation` list, as etcd 3.4's
+``mvcc/key_index.go`` (the version the ``etcd://`` backend runs).
 
 A key index stores the revisions of a key in the backend. Each key index has at least one
 generation; each generation holds the versions of the key from its creation to its deletion.
@@ -17,14 +17,18 @@ gives the key index::
         {1.0, 2.0, 3.0(t)}
 
 Compacting a key index removes the revisions smaller than or equal to ``rev``, except the
-largest one (a reader at ``rev`` still needs it). A generation that becomes empty is removed; if
-all of them are removed, the key index itself is removed from the tree index. Continuing the
-example::
+largest one (a reader at ``rev`` still needs it) — unless that largest one is a tombstone: then
+it goes too, with its generation ("remove any tombstone"). A generation that becomes empty is
+removed; if all of them are removed, the key index itself is removed from the tree index.
+Continuing the example::
 
     compact(2):  {empty}  {4.0, 5.0(t)}  {2.0, 3.0(t)}
-    compact(4):  {empty}  {4.0, 5.0(t)}
-    compact(5):  {empty}  {5.0(t)}
-    compact(6):  {empty}                  -> the key index SHOULD be removed
+    compact(4):  {empty}  {4.0, 5.0(t)}               (3.0(t) is below 4: gone)
+    compact(5):  {empty}                  -> the key index SHOULD be removed (5.0(t) is not kept)
+
+(etcd 3.6 changed ``compact`` to keep a tombstone exactly at ``rev``, ``{empty} {5.0(t)}`` after
+``compact(5)``; etcd 3.4 does not, so a watch from the compacted revision does not replay a delete
+made at it. ``keep`` agrees with ``compact``.)
 
 The same walk as code (``ki.generations`` printed newest last):
 
@@ -37,13 +41,14 @@ The same walk as code (``ki.generations`` printed newest last):
 (Revision(main=2, sub=0), Revision(main=1, sub=0), 2)
 >>> ki.get(3) is None  # deleted at 3
 True
->>> for rev in (2, 4, 5, 6):
-...     ki.compact(rev, set())
-...     print(rev, [[r.main for r in g.revs] for g in ki.generations], ki.is_empty())
-2 [[2, 3], [4, 5], []] False
-4 [[4, 5], []] False
-5 [[5], []] False
-6 [[]] True
+>>> for rev in (2, 4, 5):
+...     kept = set()
+...     ki.compact(rev, kept)
+...     print(rev, [[r.main for r in g.revs] for g in ki.generations],
+...           sorted(r.main for r in kept), ki.is_empty())
+2 [[2, 3], [4, 5], []] [2] False
+4 [[4, 5], []] [4] False
+5 [[]] [] True
 
 Where Go returns ``ErrRevisionNotFound`` from a lookup (``get``), this module returns ``None``
 (a miss is a normal outcome on the range hot path, and Python exceptions are slow); ``tombstone``
@@ -206,19 +211,27 @@ class KeyIndex:
 
     def compact(self, at_rev: int, available: set[Revision]) -> None:
         """Remove the revisions ``<= at_rev`` except the largest one; add the revision kept for
-        ``at_rev`` (if any) to ``available``. Empty generations before it are dropped."""
+        ``at_rev`` (if any) to ``available``. Empty generations before it are dropped. If the
+        largest one is a tombstone it is not kept either: its generation goes and the tombstone
+        is not added to ``available`` (etcd 3.4; 3.6 keeps a tombstone exactly at ``at_rev``)."""
         if self.is_empty():
             raise AssertionError(f"'compact' got an unexpected empty keyIndex {self.key!r}")
         gen_idx, rev_index = self._do_compact(at_rev, available)
         g = self.generations[gen_idx]
-        if g.revs and rev_index != -1:
-            del g.revs[:rev_index]  # remove the previous contents
+        if g.revs:
+            if rev_index != -1:
+                del g.revs[:rev_index]  # remove the previous contents
+            # remove any tombstone: a generation before the last one left with a single
+            # revision holds only its tombstone; it goes, and the tombstone is not kept
+            if len(g.revs) == 1 and gen_idx != len(self.generations) - 1:
+                available.discard(g.revs[0])
+                gen_idx += 1
         del self.generations[:gen_idx]  # remove the previous generations
 
     def keep(self, at_rev: int, available: set[Revision]) -> None:
         """Add to ``available`` the revision a compaction at ``at_rev`` would keep, without
-        compacting. Unlike :meth:`compact` a tombstone at ``at_rev`` is not kept (etcd keeps the
-        two consistent with older versions for its hash check)."""
+        compacting (the same set :meth:`compact` keeps: a tombstone at ``at_rev`` is not
+        kept)."""
         if self.is_empty():
             return
         gen_idx, rev_index = self._do_compact(at_rev, available)
@@ -229,9 +242,11 @@ class KeyIndex:
     def _do_compact(self, at_rev: int, available: set[Revision]) -> tuple[int, int]:
         gens = self.generations
         gen_idx, g = 0, gens[0]
-        # find the first generation that includes at_rev or was created after it
+        # find the first generation that includes at_rev or was created after it: a generation
+        # whose tombstone is at or below at_rev is skipped (3.4's doCompact: ``tomb > atRev``;
+        # 3.6 stops at ``tomb >= atRev`` to keep a tombstone exactly at at_rev)
         while gen_idx < len(gens) - 1:
-            if g.revs[-1].main >= at_rev:  # its tombstone is at or after at_rev
+            if g.revs[-1].main > at_rev:  # its tombstone is after at_rev
                 break
             gen_idx += 1
             g = gens[gen_idx]

@@ -18,6 +18,8 @@ As in etcd 3.4 (the version the ``etcd://`` backend runs), a write updates the t
 once, so a range later in the same transaction sees it; newer etcd defers index updates to
 ``End()``. Compaction is synchronous here; etcd's runs in a background scheduler in batches
 (``scheduleCompaction``), with the same visible result.
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

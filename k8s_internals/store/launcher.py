@@ -3,6 +3,8 @@ benchmarks, ``serve --store etcd://`` users and the etcd chapter's 3-member clus
 
 Each member gets free ports on 127.0.0.1, a data dir under a temporary folder, and is stopped by
 PID. :class:`EtcdCluster` runs ``n`` members that form one raft group (``--initial-cluster``).
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

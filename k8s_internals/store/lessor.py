@@ -28,6 +28,8 @@ on the kernel's thread.
 etcd's minimum TTL: ``etcdserver`` sets ``minLeaseTTL = ceil(3/2 × election timeout)``, 2 s with
 the default 1 s election timeout; shorter TTLs are raised to it (:data:`MIN_LEASE_TTL`). TTLs above
 ``MaxLeaseTTL`` (9,000,000,000 s) are refused.
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ Threads: one re-entrant lock serialises every request, and watch responses are d
 it is held (so every watcher sees revisions in order). Lease expiry runs on the kernel: with a
 kernel, call the lease methods from the kernel's thread (in ``serve`` mode, through the real-time
 driver). Time is read from the kernel only.
+
+Taught in notebooks/02-etcd.ipynb.
 """
 
 from __future__ import annotations

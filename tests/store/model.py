@@ -580,6 +580,12 @@ class Driver:
     def check_watch(self, ow: OpenWatch) -> None:
         m = self.model
         expected = m.events(ow.key, ow.end, ow.start)
+        if ow.start and ow.start == ow.compact_at_creation:
+            # etcd 3.4's compaction drops a tombstone at exactly the compacted revision
+            # (keyIndex.compact: "remove any tombstone"), so a watch from there replays the
+            # puts of that revision but not its deletes
+            expected = [e for e in expected
+                        if not (e.type is EventType.DELETE and e.kv.mod_revision == ow.start)]
         self.collect(ow, len(expected))
         what = f"{ow.description} (opened at revision {ow.created_rev})"
         compacted = ow.start < ow.compact_at_creation

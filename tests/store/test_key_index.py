@@ -1,4 +1,6 @@
-"""``KeyIndex``: a port of etcd's ``server/storage/mvcc/key_index_test.go`` tables.
+"""``KeyIndex``: a port of etcd 3.4's ``mvcc/key_index_test.go`` tables (release-3.4, the
+version the ``etcd://`` backend runs; 3.6 changed compaction to keep a tombstone exactly at the
+compact revision, 3.4 removes it).
 
 Go's ``ki.put(lg, main, sub)`` is ``ki.put(R(main, sub))`` here; ``ErrRevisionNotFound`` from
 ``get`` is ``None``; ``lg.Panic`` is ``AssertionError``. Most tests start from etcd's
@@ -8,7 +10,7 @@ Go's ``ki.put(lg, main, sub)`` is ``ki.put(R(main, sub))`` here; ``ErrRevisionNo
     modified: 16
     generations:
         {empty}
-        {{14, 0}[1], {15, 1}[2], {16, 0}(t)[3]}
+        {{14, 0}[1], {14, 1}[2], {16, 0}(t)[3]}
         {{8, 0}[1], {10, 0}[2], {12, 0}(t)[3]}
         {{2, 0}[1], {4, 0}[2], {6, 0}(t)[3]}
 
@@ -46,7 +48,7 @@ def new_test_key_index() -> KeyIndex:
     ki.put(R(10))
     ki.tombstone(R(12))
     ki.put(R(14))
-    ki.put(R(15, 1))
+    ki.put(R(14, 1))
     ki.tombstone(R(16))
     return ki
 
@@ -66,15 +68,23 @@ def test_doc_comment_example() -> None:
     # generations: {1.0, 2.0, 3.0(t)} {4.0, 5.0(t)} {empty}
     assert ki.generations == [gen(1, 3, R(1), R(2), R(3)), gen(4, 2, R(4), R(5)), Generation()]
 
-    ki.compact(2, set())  # {2.0, 3.0(t)} {4.0, 5.0(t)} {empty}
+    kept: set[Revision] = set()
+    ki.compact(2, kept)  # {2.0, 3.0(t)} {4.0, 5.0(t)} {empty}
     assert ki.generations == [gen(1, 3, R(2), R(3)), gen(4, 2, R(4), R(5)), Generation()]
-    ki.compact(4, set())  # {4.0, 5.0(t)} {empty}
+    assert kept == {R(2)}
+    kept = set()
+    ki.compact(4, kept)  # {4.0, 5.0(t)} {empty}: 3.0(t) is below 4, its generation goes
     assert ki.generations == [gen(4, 2, R(4), R(5)), Generation()]
-    ki.compact(5, set())  # {5.0(t)} {empty}
-    assert ki.generations == [gen(4, 2, R(5)), Generation()]
-    ki.compact(6, set())  # {empty}: the key index SHOULD be removed
+    assert kept == {R(4)}
+    kept = set()
+    ki.compact(5, kept)  # {empty}: 5.0(t) is not kept, the key index SHOULD be removed
     assert ki.generations == [Generation()]
+    assert kept == set()
     assert ki.is_empty()
+    # compact(6) would give {empty} too; an empty key index is no longer in the tree index,
+    # and compacting one is a bug (lg.Panic)
+    with pytest.raises(AssertionError):
+        ki.compact(6, set())
 
 
 # -- TestRestoreTombstone ---------------------------------------------------------------------
@@ -89,10 +99,11 @@ def test_restore_tombstone() -> None:
     for at in range(16, 21):
         assert ki.get(at) is None
 
-    # doCompact should keep that tombstone
+    # nothing to keep at 16: 3.4's doCompact skips a generation whose tombstone is at or below
+    # the compact revision (newer etcd's TestRestoreTombstone keeps it)
     available: set[Revision] = set()
-    ki._do_compact(16, available)
-    assert available == {R(16)}
+    ki.keep(16, available)
+    assert available == set()
 
     # should be able to put new revisions
     ki.put(R(17))
@@ -114,8 +125,8 @@ def test_restore_tombstone() -> None:
         (17, None),
         (16, None),  # the tombstone at 16: gone
         # get on generation 3
-        (15, (R(15, 1), R(14), 2)),
-        (14, (R(14), R(14), 1)),
+        (15, (R(14, 1), R(14), 2)),
+        (14, (R(14, 1), R(14), 2)),  # 14.1 is the last change of revision 14
         (13, None),  # gap between generations 2 and 3
         (12, None),
         # get on generation 2
@@ -142,14 +153,14 @@ def test_key_index_get(rev: int, want: tuple[Revision, Revision, int] | None) ->
 
 # -- TestKeyIndexSince ------------------------------------------------------------------------
 
-ALL_REVS = [R(4), R(6), R(8), R(10), R(12), R(14), R(15, 1), R(16)]
+ALL_REVS = [R(4), R(6), R(8), R(10), R(12), R(14, 1), R(16)]  # 14.0 is hidden by 14.1
 
 
 @pytest.mark.parametrize(
     ("rev", "want"),
     [
         (17, []),
-        (16, ALL_REVS[7:]),
+        (16, ALL_REVS[6:]),
         (15, ALL_REVS[6:]),
         (14, ALL_REVS[5:]),
         (13, ALL_REVS[5:]),
@@ -228,49 +239,44 @@ def test_key_index_tombstone() -> None:
 
 # -- TestKeyIndexCompactAndKeep ---------------------------------------------------------------
 
-# (compact at, key index after, revisions it says to keep). Compacting removes the revisions at
-# or below the compact revision except the largest one, which a reader at that revision needs;
-# a generation whose tombstone is below the compact revision goes entirely.
+# etcd 3.4's table: (compact at, key index after, revisions kept). Compacting removes the
+# revisions at or below the compact revision except the largest one, which a reader at that
+# revision needs -- unless it is a tombstone: a tombstone at or below the compact revision is
+# never kept, and its generation goes with it ("remove any tombstone"). ``keep`` says the same
+# set without compacting.
 G1 = gen(2, 3, R(2), R(4), R(6))
 G2 = gen(8, 3, R(8), R(10), R(12))
-G3 = gen(14, 3, R(14), R(15, 1), R(16))
+G3 = gen(14, 3, R(14), R(14, 1), R(16))
 EMPTY = Generation()
 COMPACT_CASES: list[tuple[int, list[Generation], set[Revision]]] = [
     (1, [G1, G2, G3, EMPTY], set()),  # nothing at or below 1
-    (2, [G1, G2, G3, EMPTY], {R(2)}),
-    (3, [G1, G2, G3, EMPTY], {R(2)}),
-    (4, [gen(2, 3, R(4), R(6)), G2, G3, EMPTY], {R(4)}),  # 2 goes, 4 is kept
-    (5, [gen(2, 3, R(4), R(6)), G2, G3, EMPTY], {R(4)}),
-    (6, [gen(2, 3, R(6)), G2, G3, EMPTY], {R(6)}),  # the tombstone at 6 is kept...
-    (7, [G2, G3, EMPTY], set()),  # ...until a compaction above it drops the generation
-    (8, [G2, G3, EMPTY], {R(8)}),
-    (9, [G2, G3, EMPTY], {R(8)}),
-    (10, [gen(8, 3, R(10), R(12)), G3, EMPTY], {R(10)}),
-    (11, [gen(8, 3, R(10), R(12)), G3, EMPTY], {R(10)}),
-    (12, [gen(8, 3, R(12)), G3, EMPTY], {R(12)}),
-    (13, [G3, EMPTY], set()),
-    (14, [G3, EMPTY], {R(14)}),
-    (15, [gen(14, 3, R(15, 1), R(16)), EMPTY], {R(15, 1)}),
-    (16, [gen(14, 3, R(16)), EMPTY], {R(16)}),
-    (17, [EMPTY], set()),  # only {empty} left: the key leaves the tree index
+    (2, [G1, G2, G3, EMPTY], {R(2)}),  # 2 kept
+    (3, [G1, G2, G3, EMPTY], {R(2)}),  # 2 kept (a reader at 3 sees it)
+    (4, [gen(2, 3, R(4), R(6)), G2, G3, EMPTY], {R(4)}),  # 2 goes, 4 kept
+    (5, [gen(2, 3, R(4), R(6)), G2, G3, EMPTY], {R(4)}),  # 4 kept
+    (6, [G2, G3, EMPTY], set()),  # the tombstone at 6 is not kept: generation 1 goes
+    (7, [G2, G3, EMPTY], set()),  # nothing of generation 2 at or below 7
+    (8, [G2, G3, EMPTY], {R(8)}),  # 8 kept
+    (9, [G2, G3, EMPTY], {R(8)}),  # 8 kept
+    (10, [gen(8, 3, R(10), R(12)), G3, EMPTY], {R(10)}),  # 8 goes, 10 kept
+    (11, [gen(8, 3, R(10), R(12)), G3, EMPTY], {R(10)}),  # 10 kept
+    (12, [G3, EMPTY], set()),  # the tombstone at 12 is not kept: generation 2 goes
+    (13, [G3, EMPTY], set()),  # nothing of generation 3 at or below 13
+    (14, [gen(14, 3, R(14, 1), R(16)), EMPTY], {R(14, 1)}),  # 14.0 goes, 14.1 kept
+    (15, [gen(14, 3, R(14, 1), R(16)), EMPTY], {R(14, 1)}),  # 14.1 kept
+    (16, [EMPTY], set()),  # the tombstone at 16 is not kept: only {empty}, the key goes
 ]
-
-
-def is_tombstone_rev(ki: KeyIndex, rev: int) -> bool:
-    """``isTombstoneRevFn``: ``rev`` is the tombstone closing a generation of ``ki``."""
-    return any(g.revs and g.revs[-1].main == rev for g in ki.generations[:-1])
 
 
 def check_keep_then_compact(
     ki: KeyIndex, at: int, want_gens: list[Generation], want_kept: set[Revision]
 ) -> None:
-    # keep never changes the key index; it agrees with compact except on a tombstone at `at`
-    tombstone = is_tombstone_rev(ki, at)
+    # keep never changes the key index, and in 3.4 it agrees with compact
     before = copy.deepcopy(ki)
     kept: set[Revision] = set()
     ki.keep(at, kept)
     assert ki == before
-    assert kept == (set() if tombstone else want_kept)
+    assert kept == want_kept
 
     available: set[Revision] = set()
     ki.compact(at, available)
@@ -279,17 +285,18 @@ def check_keep_then_compact(
 
 
 def test_compact_and_keep_continuously() -> None:
-    """Continuous compaction: one key index compacted at 1, 2, ..., 17 in turn."""
+    """Continuous compaction: one key index compacted at 1, 2, ..., 16 in turn."""
     ki = new_test_key_index()
     for at, want_gens, want_kept in COMPACT_CASES:
         check_keep_then_compact(ki, at, want_gens, want_kept)
 
 
 def test_compact_and_keep_jumping() -> None:
-    """Jump compaction: like the continuous walk, but skipping tombstone revisions."""
+    """Jump compaction: etcd's ``(i%2 == 0 && i < 6) || (i%2 == 1 && i > 6)`` over the table,
+    i.e. compacting at 1, 3, 5, then 8, 10, 12, 14, 16."""
     ki = new_test_key_index()
-    for at, want_gens, want_kept in COMPACT_CASES:
-        if not is_tombstone_rev(ki, at):
+    for i, (at, want_gens, want_kept) in enumerate(COMPACT_CASES):
+        if (i % 2 == 0 and i < 6) or (i % 2 == 1 and i > 6):
             check_keep_then_compact(ki, at, want_gens, want_kept)
 
 
@@ -312,14 +319,13 @@ def test_compact_on_further_rev() -> None:
     assert available == {R(2)}
 
 
-# etcd's newer TestKeyIndexCompactAndKeepOnRecreatedRev covers a key deleted and re-created in
-# one revision (DeleteRange then Put of the same key in one txn). etcd's API refuses such a txn
-# ("duplicate key given in txn request", checkIntervals), and so does MemoryStore.txn, so that
-# upstream change is not mirrored; this is what the kept rule gives for a tombstone exactly at
-# the compact revision (that table's regression case for etcd issue #18274):
+# etcd 3.6 changed compaction to keep a tombstone exactly at the compact revision (etcd issue
+# #18274, TestKeyIndexCompactAndKeepOnRecreatedRev); 3.4, which the ``etcd://`` backend runs and
+# this port follows, removes it, so a watch from the compacted revision does not replay a delete
+# made at it (tests/store/test_conformance.py checks that on the real etcd).
 
 
-def test_tombstone_at_the_compacted_revision_is_kept() -> None:
+def test_tombstone_at_the_compacted_revision_is_removed() -> None:
     ki = KeyIndex(b"foo")
     ki.put(R(2))
     ki.put(R(3))
@@ -329,19 +335,35 @@ def test_tombstone_at_the_compacted_revision_is_kept() -> None:
     assert kept == set()
     available: set[Revision] = set()
     ki.compact(4, available)
-    assert ki == KeyIndex(b"foo", R(4), [gen(2, 3, R(4)), Generation()])
-    assert available == {R(4)}
+    assert ki == KeyIndex(b"foo", R(4), [Generation()])
+    assert ki.is_empty()  # the key leaves the tree index
+    assert available == set()
 
 
-def test_recreated_in_a_later_revision_keeps_the_tombstone() -> None:
+def test_recreated_in_a_later_revision_drops_the_tombstone() -> None:
     ki = KeyIndex(b"foo")
     ki.put(R(1))
     ki.tombstone(R(2))
     ki.put(R(3))
+    kept: set[Revision] = set()
+    ki.keep(2, kept)
+    assert kept == set()
     available: set[Revision] = set()
     ki.compact(2, available)
-    assert ki == KeyIndex(b"foo", R(3), [gen(1, 2, R(2)), gen(3, 1, R(3))])
-    assert available == {R(2)}
+    assert ki == KeyIndex(b"foo", R(3), [gen(3, 1, R(3))])
+    assert available == set()
+
+
+def test_compaction_below_the_tombstone_keeps_it() -> None:
+    """One revision below the delete, the revision before it is kept and the tombstone stays."""
+    ki = KeyIndex(b"foo")
+    ki.put(R(2))
+    ki.put(R(3))
+    ki.tombstone(R(4))
+    available: set[Revision] = set()
+    ki.compact(3, available)
+    assert ki == KeyIndex(b"foo", R(4), [gen(2, 3, R(3), R(4)), Generation()])
+    assert available == {R(3)}
 
 
 # -- small helpers ----------------------------------------------------------------------------
