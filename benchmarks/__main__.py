@@ -23,6 +23,7 @@ MODULES: list[str] = [
     "store_bench",
     "store_model",
     "scheduler_bench",
+    "notebooks_bench",
 ]
 
 QUICK_ENV = "K8S_INTERNALS_BENCH_QUICK"
