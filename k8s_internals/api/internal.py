@@ -12,7 +12,7 @@ from __future__ import annotations
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from . import errors, strategy
+from . import strategy
 from .resources import lookup
 
 if TYPE_CHECKING:
@@ -45,11 +45,8 @@ class InternalAccess:
         def transform(current: dict[str, Any]) -> dict[str, Any]:
             return strategy.prepare_status_update(obj, current)
 
-        try:
-            _, new = self._server.storage.guaranteed_update(
-                info, meta.get("namespace", ""), meta["name"], transform, precondition_rv=rv)
-        except errors.StatusError:
-            raise
+        _, new = self._server.storage.guaranteed_update(
+            info, meta.get("namespace", ""), meta["name"], transform, precondition_rv=rv)
         self._server.watchcache.sync(int(new["metadata"]["resourceVersion"]))
         return new
 

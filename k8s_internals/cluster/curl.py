@@ -140,7 +140,7 @@ def curl(cluster: Cluster, url: str, *, from_pod: str | None = None,
         result.hops.append(Hop("pod-network", kubelet.node_name, "deliver",
                                f"{t_ip}:{t_port} on {kubelet.node_name}", src=src_ip,
                                dst=f"{t_ip}:{t_port}"))
-        result.pod = _pod_with_ip(cluster, t_ip)
+        result.pod = pod_by_ip(cluster, t_ip) or ""
         try:
             resp = runtime.http(t_ip, t_port, HttpRequest(
                 "GET", path, {"Host": host, "User-Agent": "curl/8.5.0"}, src_ip, host))
@@ -163,20 +163,14 @@ def _sandbox_ip(cluster: Cluster, namespace: str, name: str) -> str:
     return ""
 
 
-def _pod_with_ip(cluster: Cluster, ip: str) -> str:
+def pod_by_ip(cluster: Cluster, ip: str) -> str | None:
+    """``"namespace/name"`` of the pod whose sandbox has ``ip`` (the runtimes know at once; the
+    API server only once the kubelet has posted the pod's status)."""
     for kubelet in cluster.kubelets.values():
-        for pod in _pods_on(kubelet):
-            if pod.get("status", {}).get("podIP") == ip:
-                m = pod["metadata"]
-                return f"{m.get('namespace', '')}/{m['name']}"
-    return ""
-
-
-def _pods_on(kubelet: Any) -> list[dict[str, Any]]:
-    informer = getattr(kubelet, "pods", None) or getattr(kubelet, "informer", None)
-    if informer is not None and hasattr(informer, "list"):
-        return list(informer.list())
-    return []
+        for sandbox in kubelet.runtime.sandboxes.values():
+            if sandbox.ip == ip and not sandbox.config.host_network:
+                return f"{sandbox.config.namespace}/{sandbox.config.name}"
+    return None
 
 
 class ClusterNetwork:
@@ -187,19 +181,10 @@ class ClusterNetwork:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
 
-    def _pod_by_ip(self, ip: str) -> str | None:
-        """The pod whose sandbox has ``ip`` (the runtimes know at once; the API server only
-        once the kubelet has posted the pod's status)."""
-        for kubelet in self.cluster.kubelets.values():
-            for sandbox in kubelet.runtime.sandboxes.values():
-                if sandbox.ip == ip and not sandbox.config.host_network:
-                    return f"{sandbox.config.namespace}/{sandbox.config.name}"
-        return None
-
     def http(self, src_ip: str, url: str, request: HttpRequest) -> Any:
         from ..node.process import HttpResponse
 
-        pod = self._pod_by_ip(src_ip)
+        pod = pod_by_ip(self.cluster, src_ip)
         node = None if pod else next((s.name for s in self.cluster.node_specs
                                       if s.ip == src_ip), None)
         result = curl(self.cluster, url, from_pod=pod, from_node=node)
@@ -210,6 +195,6 @@ class ClusterNetwork:
         return HttpResponse(result.status or 200, result.body)
 
     def resolve(self, src_ip: str, name: str) -> list[str]:
-        pod = self._pod_by_ip(src_ip)
+        pod = pod_by_ip(self.cluster, src_ip)
         namespace = pod.split("/")[0] if pod else None
         return list(self.cluster.dns.resolve(name, namespace=namespace).addresses)

@@ -58,6 +58,7 @@ def _deploy_and_reach(c: Cluster) -> None:
         r = c.curl("http://kubia.default.svc.cluster.local", from_pod="default/client")
         assert r.ok, r.describe()
         assert r.body.startswith("You've hit kubia-")
+        assert r.pod == "default/" + r.body.strip().removeprefix("You've hit ")
         seen.add(r.body.strip())
     assert len(seen) == 3  # the random probabilities spread connections over all endpoints
 
