@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import StatusError, bad_request
+from .validation.field import go_quote as _go_quote
 
 __all__ = [
     "DOES_NOT_EXIST",
@@ -85,24 +86,6 @@ class SelectorError(StatusError, ValueError):
 # -- Go formatting used in field.Error texts ----------------------------------------------------
 
 
-def _go_quote(s: str) -> str:
-    """``strconv.Quote``."""
-    out = []
-    for ch in s:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def _go_string_slice(values: list[str] | None) -> str:

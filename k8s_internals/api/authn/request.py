@@ -35,6 +35,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..user import UserInfo
+from ..validation.field import go_quote
 from .errors import AuthenticationError
 
 __all__ = [
@@ -308,21 +309,3 @@ def go_value_list(items: Iterable[str]) -> str:
     return "[" + " ".join(items) + "]"
 
 
-def go_quote(s: str) -> str:
-    """A string as Go's ``%q`` prints it (``strconv.Quote``, for the common characters)."""
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)

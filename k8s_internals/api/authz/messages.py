@@ -29,6 +29,7 @@ All quoting is Go's ``%q`` (``strconv.Quote``), reproduced by :func:`go_quote`.
 from __future__ import annotations
 
 from .. import errors
+from ..validation.field import go_quote
 from .attributes import Attributes
 
 __all__ = [
@@ -51,24 +52,6 @@ _GO_ESCAPES = {
 }
 
 
-def go_quote(s: str) -> str:
-    """Go's ``%q`` / ``strconv.Quote``: double quotes, backslash escapes, printable runes kept."""
-    out = ['"']
-    for ch in s:
-        if ch in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[ch])
-        elif ch == " " or ch.isprintable():
-            out.append(ch)
-        else:
-            code = ord(ch)
-            if code < 0x80:
-                out.append(f"\\x{code:02x}")
-            elif code < 0x10000:
-                out.append(f"\\u{code:04x}")
-            else:
-                out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def _sanitize(msg: str) -> str:

@@ -29,6 +29,7 @@ import copy
 import re
 from typing import Any
 
+from ..validation.field import go_quote as _go_quote
 from .errors import bad_request, not_applicable, request_entity_too_large
 
 __all__ = [
@@ -75,21 +76,6 @@ def _go_json_type(value: Any) -> str:
     return "object"
 
 
-def _go_quote(s: str) -> str:
-    """``strconv.Quote`` for the printable strings found in pointers."""
-    out = []
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def _atoi(key: str) -> int:

@@ -36,6 +36,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..validation.field import go_quote as _go_quote
 from .types import SCHEMAS, Leaf, ListOf, MapOf, Ref, Struct, Type
 
 __all__ = [
@@ -197,21 +198,3 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _go_quote(s: str) -> str:
-    """Go's ``%q``/``strconv.Quote`` for the texts that occur here."""
-    out = ['"']
-    for ch in s:
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
