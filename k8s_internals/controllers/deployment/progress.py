@@ -18,6 +18,15 @@ While no progress is seen the Deployment is requeued for the moment the deadline
 (``lastUpdateTime + progressDeadlineSeconds - now``, plus one second against clock skew), so the
 timeout shows up even if nothing else happens. A ``ReplicaFailure`` condition of a ReplicaSet
 (e.g. pods forbidden by a quota) is copied to the Deployment.
+
+Faithful, and surprising: a Deployment that completed (``NewReplicaSetAvailable``) and then
+loses availability — a pod stops being ready, or is stuck ``Terminating`` on an unreachable
+node while its replacement starts — is not complete, not timed out, and past
+``lastUpdateTime + progressDeadlineSeconds``; so every sync requeues it *now*, rate limited.
+The worker's ``Forget`` after the successful sync resets the per-item backoff, so only the
+token bucket of client-go's default controller rate limiter (10 qps, burst 100) paces it:
+upstream re-syncs such a Deployment ~10 times a second too, writing nothing, until it is
+available again (tests/controllers/workloads/test_deployment.py shows the rate).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from k8s_internals.controllers.deployment import rollout_undo
 from k8s_internals.controllers.deployment import util as du
 from tests.conftest import BACKENDS
 
-from .helpers import JSON, Cluster, deployment
+from .helpers import JSON, Cluster, deployment, set_pod_ready
 
 REV = du.REVISION_ANNOTATION
 
@@ -230,6 +230,41 @@ def test_progress_deadline_exceeded(cluster: Cluster) -> None:
     assert cluster.kernel.now - t0 < 40
     # the rollout is not undone: old pods keep serving
     assert conditions(get(cluster))["Available"][0] == "True"
+
+
+def test_complete_deployment_that_loses_a_pod_is_rechecked_at_the_rate_limiters_pace(
+        cluster: Cluster) -> None:
+    """Upstream's ``requeueStuckDeployment`` (progress.go): a Deployment whose Progressing
+    condition says ``NewReplicaSetAvailable`` but which is no longer complete (a pod stopped
+    being ready) is past its "deadline" (lastUpdateTime + progressDeadlineSeconds is in the
+    past), so it is requeued *now*, rate limited, on every sync; the worker's ``Forget`` resets
+    the per-item backoff, so only the default controller rate limiter's token bucket (10 qps,
+    burst 100) paces it. Upstream spins the same way; it stops once the pod is ready again."""
+    (_, dc) = cluster.start("replicaset", "deployment")
+    cluster.admin.create("deployments", deployment("web", 2, progressDeadlineSeconds=30))
+    cluster.settle()
+    cluster.kernel.run_for(120)                      # well past lastUpdateTime + 30 s
+    before = dc.syncs
+    cluster.kernel.run_for(10)
+    assert dc.syncs == before                        # complete: no requeue at all
+    pod = cluster.pods()[0]
+    set_pod_ready(cluster.admin, cluster.kernel, pod, ready=False)
+    cluster.kernel.run_for(1)
+    assert get(cluster)["status"]["availableReplicas"] == 1
+    start = dc.syncs
+    cluster.kernel.run_for(20)
+    spun = dc.syncs - start
+    # 20 s at 10 qps after (at most) the bucket's burst of 100
+    assert 150 <= spun <= 100 + 10 * 20 + 5
+    # nothing is written meanwhile: the condition keeps its reason (never times out)
+    assert conditions(get(cluster))["Progressing"][1] == "NewReplicaSetAvailable"
+    set_pod_ready(cluster.admin, cluster.kernel, cluster.admin.get(
+        "pods", pod["metadata"]["name"], "default"))
+    cluster.kernel.run_for(1)
+    assert get(cluster)["status"]["availableReplicas"] == 2
+    stopped = dc.syncs
+    cluster.kernel.run_for(10)
+    assert dc.syncs == stopped
 
 
 def test_proportional_scaling_mid_rollout(cluster: Cluster) -> None:
