@@ -11,7 +11,9 @@ Commands (one module per family, as ``staging/src/k8s.io/kubectl/pkg/cmd/<comman
 ``delete``             :mod:`.apply`
 ``scale``, ``label``,  :mod:`.mutate`
 ``annotate``
-``rollout``            :mod:`.rollout` (``status``, ``history``, ``undo``)
+``patch``              :mod:`.patch` (``--type strategic|merge|json``)
+``set image``          :mod:`.set`
+``rollout``            :mod:`.rollout` (``status``, ``history``, ``undo``, ``restart``...)
 ``logs``               :mod:`.logs`
 ``auth can-i``         :mod:`.auth`
 ``api-resources``,     :mod:`.discovery`
@@ -33,7 +35,8 @@ from typing import Any
 from ..api.errors import StatusError
 from ..client.client import Client
 from ..sim import Kernel
-from . import apply, auth, describe, discovery, get, logs, mutate, rollout
+from . import apply, auth, describe, discovery, get, logs, mutate, patch, rollout
+from . import set as set_cmd
 from .base import Context, Output
 from .cli import UsageError, split
 from .errors import CommandError, format_error
@@ -52,6 +55,8 @@ COMMANDS: dict[str, Command] = {
     "scale": mutate.run_scale,
     "label": mutate.run_label,
     "annotate": mutate.run_annotate,
+    "patch": patch.run,
+    "set": set_cmd.run,
     "rollout": rollout.run,
     "logs": logs.run,
     "auth": auth.run,
