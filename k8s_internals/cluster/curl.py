@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..node.dns import DNSAnswer
+from ..node.dns import DNSAnswer, DNSQuery
 from ..node.process import ConnectionRefused, HttpRequest
 from ..node.proxy.types import Hop
 
@@ -198,3 +198,6 @@ class ClusterNetwork:
         pod = pod_by_ip(self.cluster, src_ip)
         namespace = pod.split("/")[0] if pod else None
         return list(self.cluster.dns.resolve(name, namespace=namespace).addresses)
+
+    def query(self, src_ip: str, name: str) -> DNSQuery:
+        return self.cluster.dns.query(name)

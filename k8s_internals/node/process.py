@@ -38,6 +38,7 @@ from ..sim import Kernel
 from .tasks import Cancelled, Future, Sleep, Task
 
 if TYPE_CHECKING:
+    from .dns import DNSQuery
     from .images import CatalogImage
 
 __all__ = [
@@ -116,6 +117,11 @@ class NetworkHook(Protocol):
 
     def resolve(self, src_ip: str, name: str) -> list[str]:
         """Resolve ``name`` as the pod's resolver would (empty list: NXDOMAIN)."""
+        ...
+
+    def query(self, src_ip: str, name: str) -> DNSQuery:
+        """One A question for exactly ``name`` to the cluster DNS server, and its answer (what
+        ``nslookup``, which does its own searching, sends)."""
         ...
 
 

@@ -21,6 +21,7 @@ globbing, here-documents, background jobs (``&`` runs in the foreground).
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
 import shlex
@@ -1444,33 +1445,120 @@ def _a_curl(sh: Shell, argv: list[str], io: IO) -> Gen:
     yield  # pragma: no cover
 
 
-def _a_nslookup(sh: Shell, argv: list[str], io: IO) -> Gen:
-    names = [a for a in argv[1:] if not a.startswith("-")]
-    if not names:
-        io.err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n")
-        return 1
-    name = names[0]
-    server = "10.96.0.10"
+def _resolv_conf(sh: Shell) -> tuple[list[str], str | None]:
+    """busybox's ``parse_resolvconf``: the nameservers, and the search list (``search``, else
+    ``domain``, else the hostname's domain part; ``.`` means none)."""
+    servers: list[str] = []
+    search: str | None = None
+    have_search = False
     try:
-        for line in sh.proc.fs.read("/etc/resolv.conf").splitlines():
-            if line.startswith("nameserver"):
-                server = line.split()[1]
-                break
+        text = sh.proc.fs.read("/etc/resolv.conf")
     except (FileNotFoundError, IsADirectoryError):
-        pass
+        text = ""
+    for line in text.splitlines():
+        key, _, arg = line.strip(" \t").partition(" ")
+        arg = arg.strip()
+        if not key or not arg:
+            continue
+        if key == "domain" and not have_search:
+            search = arg
+        elif key == "search":
+            have_search = True
+            search = arg
+        elif key == "nameserver":
+            servers.append(arg)
+    if search is None and "." in sh.proc.hostname:
+        search = sh.proc.hostname.split(".", 1)[1]
+    if search == ".":
+        search = None
+    return servers, search
+
+
+def _ptr_name(addr: str) -> str | None:
+    """``make_ptr``: ``10.96.0.1`` → ``1.0.96.10.in-addr.arpa``."""
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return None
+    return ip.reverse_pointer
+
+
+def _a_nslookup(sh: Shell, argv: list[str], io: IO) -> Gen:
+    """busybox 1.36's (``FEATURE_NSLOOKUP_BIG``) ``nslookup``: its own DNS client. A dotless
+    name is asked under every search domain (``add_query_with_search``), a name with a dot only
+    as it is — busybox ignores ``ndots``, which is why ``nslookup kubia.default`` fails in a pod
+    where ``wget kubia.default`` works; A then AAAA queries; every answer printed in order
+    (the real one prints them as the replies arrive), ``** server can't find NAME: NXDOMAIN``
+    for each failed one, and exit status 1 if any failed. ``-type=`` asks other types (only A,
+    AAAA questions get answers here)."""
+    args = argv[1:]
+    types: list[str] = []
+    while args and args[0].startswith("-"):
+        opt, _, val = args.pop(0)[1:].partition("=")
+        if opt in ("type", "querytype"):
+            if val.upper() not in ("SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV",
+                                   "PTR", "ANY"):
+                io.err(f'nslookup: invalid query type "{val}"\n')
+                return 1
+            types.append(val.upper())
+        elif opt not in ("port", "retry", "debug", "t", "timeout"):
+            args = []
+            break
+    if not args or len(args) > 2:
+        io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+               "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\n"
+               "Query DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,any\n")
+        return 1
+    name = args[0]
+    servers, search = _resolv_conf(sh)
+    if len(args) == 2:
+        servers = [args[1]]
+    elif not servers:
+        servers = ["127.0.0.1"]
+    queries: list[tuple[str, str]] = []
+
+    def with_search(qtype: str) -> None:
+        if qtype == "PTR" or not search or "." in name:
+            queries.append((qtype, name))
+            return
+        queries.extend((qtype, f"{name}.{domain}") for domain in search.split())
+
+    if not types:
+        ptr = _ptr_name(name)
+        if ptr:
+            queries.append(("PTR", ptr))
+        else:
+            with_search("A")
+            with_search("AAAA")
+    else:
+        order = ("SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "PTR", "ANY")
+        for qtype in order:
+            if qtype in types:
+                with_search(qtype)
     net = sh.proc.network
     if net is None:
         io.out(";; connection timed out; no servers could be reached\n\n")
         return 1
-    ips = net.resolve(sh.proc.ip, name)
+    server = servers[0]
     io.out(f"Server:\t\t{server}\nAddress:\t{server}:53\n\n")
-    if not ips:
-        io.out(f"** server can't find {name}: NXDOMAIN\n\n")
-        return 1
-    for ip in ips:
-        io.out(f"Name:\t{name}\nAddress: {ip}\n")
-    io.out("\n")
-    return 0
+    failed = False
+    for qtype, qname in queries:
+        # the cluster DNS answers A questions (its docstring: no AAAA/PTR records); for
+        # other types an existing name is an empty answer, as CoreDNS gives for AAAA
+        answer = net.query(sh.proc.ip, qname)
+        rcode, lines = answer.rcode, []
+        for r in answer.records:
+            if r.rtype == "CNAME":
+                lines.append(f"{r.name.rstrip('.')}\tcanonical name = {r.data.rstrip('.')}")
+            elif r.rtype == "A" and qtype in ("A", "ANY"):
+                lines.append(f"Name:\t{r.name.rstrip('.')}\nAddress: {r.data}")
+        if rcode != "NOERROR":
+            io.out(f"** server can't find {qname}: {rcode}\n")
+            failed = True
+        else:
+            io.out("".join(line + "\n" for line in lines))
+        io.out("\n")
+    return 1 if failed else 0
     yield  # pragma: no cover
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from k8s_internals.node.dns import DNSQuery, DNSRecord
 from k8s_internals.node.images import lookup, resolve_program
 from k8s_internals.node.process import FileSystem, HttpRequest, HttpResponse, Process
 from k8s_internals.sim import Kernel
 
 
 def run(script: str, *, until: float = 10.0, env: dict[str, str] | None = None,
-        network: object | None = None) -> tuple[Process, list[str], Kernel]:
+        network: object | None = None,
+        fs: FileSystem | None = None) -> tuple[Process, list[str], Kernel]:
     kernel = Kernel(seed=0)
     image = lookup("busybox")
     lines: list[str] = []
     argv = ["sh", "-c", script]
     proc = Process(kernel, argv=argv, env={"PATH": "/bin", **(env or {})}, hostname="bb",
-                   fs=FileSystem(), image=image, ip="10.244.1.7",
+                   fs=fs or FileSystem(), image=image, ip="10.244.1.7",
                    log=lambda stream, line: lines.append(f"{stream}: {line}"),
                    network=network)  # type: ignore[arg-type]
     program, _ = resolve_program(image, argv)
@@ -98,6 +100,11 @@ class _Net:
     def resolve(self, src_ip: str, name: str) -> list[str]:
         return ["10.96.0.7"] if name.startswith("kubia") else []
 
+    def query(self, src_ip: str, name: str) -> DNSQuery:
+        if name == "kubia.default.svc.cluster.local":
+            return DNSQuery(name, "NOERROR", [DNSRecord(name + ".", "A", "10.96.0.7", 30)])
+        return DNSQuery(name, "NXDOMAIN")
+
 
 def test_wget_and_nslookup_go_through_the_network_hook() -> None:
     _, lines, _ = run("wget -qO- http://kubia/x; nslookup kubia.default.svc.cluster.local; "
@@ -106,6 +113,29 @@ def test_wget_and_nslookup_go_through_the_network_hook() -> None:
     assert "stdout: Name:\tkubia.default.svc.cluster.local" in lines
     assert "stdout: Address: 10.96.0.7" in lines
     assert "stdout: ** server can't find nope: NXDOMAIN" in lines
+
+
+def test_nslookup_asks_a_dotless_name_under_every_search_domain_as_busybox_does() -> None:
+    """busybox's ``add_query_with_search``: A then AAAA for each search domain, each answer
+    printed; the failed ones make the exit status 1 even though the name was found."""
+    fs = FileSystem()
+    fs.write("/etc/resolv.conf", "search default.svc.cluster.local svc.cluster.local "
+             "cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n")
+    proc, lines, _ = run("nslookup kubia", network=_Net(), fs=fs)
+    out = "".join(line.removeprefix("stdout: ") + "\n" for line in lines)
+    assert out == (
+        "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
+        "Name:\tkubia.default.svc.cluster.local\nAddress: 10.96.0.7\n\n"
+        "** server can't find kubia.svc.cluster.local: NXDOMAIN\n\n"
+        "** server can't find kubia.cluster.local: NXDOMAIN\n\n"
+        "\n"                                              # AAAA: the name exists, no answer
+        "** server can't find kubia.svc.cluster.local: NXDOMAIN\n\n"
+        "** server can't find kubia.cluster.local: NXDOMAIN\n\n")
+    assert proc.exit_code == 1
+    # a name with a dot is asked as it is: the search list is not used (busybox ignores ndots)
+    proc, lines, _ = run("nslookup kubia.default", network=_Net(), fs=fs)
+    assert "stdout: ** server can't find kubia.default: NXDOMAIN" in lines
+    assert proc.exit_code == 1
 
 
 def test_without_a_network_wget_cannot_resolve() -> None:
