@@ -202,8 +202,8 @@ def test_protobuf_review_bodies(served: Served) -> None:
         assert review["spec"]["resourceAttributes"] == {
             "namespace": "kube-system", "verb": "list", "resource": "secrets"}
         assert review["status"]["allowed"] is allowed
-    unknown = MAGIC + field(1, field(1, b"v1") + field(2, b"ConfigMap")) + field(2, b"")
-    code, status = served.json("POST", "/api/v1/namespaces/default/configmaps", body=unknown,
+    unknown = MAGIC + field(1, field(1, b"v1") + field(2, b"LimitRange")) + field(2, b"")
+    code, status = served.json("POST", "/api/v1/namespaces/default/limitranges", body=unknown,
                                headers={"Content-Type": "application/vnd.kubernetes.protobuf"})
     assert code == 415 and status["reason"] == "UnsupportedMediaType"
 
