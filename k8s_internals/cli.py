@@ -1,7 +1,8 @@
 """The ``k8s-internals`` command: ``lab | demo | serve | run COMPONENT | grade``.
 
-Each subcommand is wired to the component that implements it; the ones whose issue has not
-landed yet say so plainly and exit with status 2.
+Each subcommand is wired to the component that implements it: ``serve`` (the whole cluster
+behind HTTPS, :mod:`k8s_internals.serve`), ``run`` (one component as its own process,
+:mod:`k8s_internals.run`), ``grade`` (:mod:`k8s_internals.grade`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["main"]
-
-NOT_YET = {
-    "run": "running components as separate processes comes with the serve issue",
-}
-
-
-def _not_yet(name: str) -> int:
-    print(f"k8s-internals {name}: not there yet — {NOT_YET[name]}.", file=sys.stderr)
-    return 2
-
 
 def _lab(args: argparse.Namespace) -> int:
     root = Path(__file__).resolve().parent.parent
@@ -50,8 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve import add_arguments
 
     add_arguments(serve)
-    run = sub.add_parser("run", help="run one component as its own process")
-    run.add_argument("component", nargs="?")
+    run = sub.add_parser(
+        "run", help="run one component as its own process (apiserver, controller-manager, "
+                    "scheduler, kubelet, proxy)",
+        description="Run one control plane component as its own OS process, talking to the "
+                    "API server over HTTPS with its own identity.")
+    from .run import add_arguments as add_run_arguments
+
+    add_run_arguments(run)
     grade = sub.add_parser("grade", help="grade exercise notebooks (run their check cells)")
     from .grade import add_arguments as add_grade_arguments
 
@@ -60,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args, _ = build_parser().parse_known_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
     if args.command == "lab":
         return _lab(args)
     if args.command == "serve":
@@ -75,7 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .grade import main as grade_main
 
         return grade_main(args)
-    return _not_yet(args.command)
+    if args.command == "run":
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        from .run import main as run_main
+
+        return run_main(args)
+    parser.error(f"unknown command {args.command!r}")  # pragma: no cover
+    return 2  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -142,6 +142,11 @@ def ensure(server: APIServer, obj: dict[str, Any], token: str | None = None) -> 
         return resp.body  # type: ignore[no-any-return]
     if resp.code == 409:
         return server.storage.get(info, meta.get("namespace", ""), meta["name"])
+    # another API server on the same etcd made it first (a refusal such as the Service IP
+    # being allocated can come before the AlreadyExists check)
+    existing = server.storage.get_or_none(info, meta.get("namespace", ""), meta["name"])
+    if existing is not None:
+        return existing
     raise errors.StatusError(resp.body)
 
 

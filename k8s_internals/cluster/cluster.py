@@ -46,6 +46,7 @@ from ..node.proxy.kube_proxy import KubeProxy
 from ..scheduler import Scheduler
 from ..sim import Kernel
 from . import addons
+from .components import component_client, new_controller_manager, new_kube_proxy
 from .curl import ClusterNetwork, CurlResult, curl
 
 __all__ = ["Cluster", "NodeSpec"]
@@ -151,8 +152,8 @@ class Cluster:
                 taints.append(dict(CONTROL_PLANE_TAINT))
                 static = control_plane_manifests(spec.name, spec.ip)
             kubelet = Kubelet(
-                self.client(f"node/{spec.name}", user_agent=f"kubelet/v1.32.0 ({spec.name})",
-                            name=f"kubelet/{spec.name}"),
+                component_client(self.transport, self.tokens[f"node/{spec.name}"].token,
+                                 "kubelet", spec.name),
                 self.kernel, spec.name,
                 capacity={"cpu": spec.cpu, "memory": spec.memory, "pods": str(spec.pods)},
                 labels=labels, taints=taints, images=spec.images, static_pods=static,
@@ -164,17 +165,10 @@ class Cluster:
             kubelet.runtime.network = ClusterNetwork(self)  # wget/nslookup inside containers
 
         # -- control plane components --------------------------------------------------------
-        cm_client = self.client("kube-controller-manager",
-                                user_agent="kube-controller-manager/v1.32.0",
-                                name="kube-controller-manager")
-        self.controller_manager = ControllerManager(
-            cm_client, self.kernel,
-            client_for=lambda tok, nm: Client(self.transport, tok, name=nm,
-                                              user_agent=f"kube-controller-manager/{nm}"))
-        self.scheduler = Scheduler(
-            self.client("kube-scheduler", user_agent="kube-scheduler/v1.32.0",
-                        name="kube-scheduler"),
-            self.kernel, scheduler_config, plugins=scheduler_plugins)
+        self.controller_manager: ControllerManager = new_controller_manager(
+            self._component("kube-controller-manager"), self.kernel)
+        self.scheduler = Scheduler(self._component("kube-scheduler"), self.kernel,
+                                   scheduler_config, plugins=scheduler_plugins)
         self.api.component_status_provider.register(
             "scheduler", lambda: self._component_running("kube-scheduler"))
         self.api.component_status_provider.register(
@@ -183,12 +177,10 @@ class Cluster:
 
         # -- add-ons -------------------------------------------------------------------------
         self.proxies: dict[str, KubeProxy] = {}
-        proxy_client = self.client("kube-proxy", user_agent="kube-proxy/v1.32.0",
-                                   name="kube-proxy")
+        proxy_client = self._component("kube-proxy")
         for spec in specs:
-            self.proxies[spec.name] = KubeProxy(
-                proxy_client, self.kernel, spec.name, proxy_mode, node_ips=[spec.ip],
-                factory=InformerFactory(proxy_client, self.kernel))
+            self.proxies[spec.name] = new_kube_proxy(proxy_client, self.kernel, spec.name,
+                                                     proxy_mode, node_ips=[spec.ip])
         dns_client = self.client("coredns", user_agent="coredns/v1.11.3", name="coredns")
         self.dns = ClusterDNS(client=dns_client, kernel=self.kernel, rng=self.kernel.rng)
         self._watch_addon_pods()
@@ -215,6 +207,10 @@ class Cluster:
         entry = self.tokens[who]
         return Client(self.transport, entry.token, user_agent=user_agent or who,
                       name=name or who)
+
+    def _component(self, who: str) -> Client:
+        """A control plane component's client (:func:`.components.component_client`)."""
+        return component_client(self.transport, self.tokens[who].token, who)
 
     # -- add-on pods start their components ----------------------------------------------------
 
