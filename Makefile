@@ -11,13 +11,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 APT_STAMP := .make/apt.done
+# The official Python client's newer generations, each in its own small venv (.venv keeps 32.x,
+# whose models match the 1.32 API served): the classic 36.x and the pydantic rewrite 37.x, run
+# by tests/api/http/test_python_client_versions.py against `k8s-internals serve`.
+CLIENT_VERSIONS := 36 37
+CLIENT_STAMPS := $(foreach v,$(CLIENT_VERSIONS),.venv-client$(v)/.installed)
 # Debian packages the project needs: graphviz (dot) for diagrams, a real etcd for the store's
 # second backend and the etcd chapter, Chromium for the browser tests (driven by Playwright,
 # never `playwright install`), npm to fetch the book's widget scripts from the npm registry.
 APT_PACKAGES := graphviz etcd-server etcd-client chromium chromium-driver npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install lab test test-unit test-browser test-notebooks lint bench demo notebooks book clean apt
+.PHONY: help install clients lab test test-unit test-browser test-notebooks lint bench demo notebooks book clean apt
 
 help:
 	@echo "make lab    - set up (apt packages, .venv, pip install -e .[dev]) and open JupyterLab"
@@ -27,8 +32,9 @@ help:
 	@echo "make book   - build the Jupyter Book (executes every chapter) into book/_build/html"
 	@echo "make notebooks - re-execute notebooks/, exercises/, solutions/ in place (nbclient)"
 	@echo "make install - set up only (idempotent)"
+	@echo "make clients - only the venvs of the official Python client 36.x and 37.x"
 
-install: $(APT_STAMP) $(STAMP)
+install: $(APT_STAMP) $(STAMP) $(CLIENT_STAMPS)
 
 # apt: install only what is missing; the stamp records the package list that was checked.
 $(APT_STAMP): Makefile
@@ -56,6 +62,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
+
+# .venv-client36/.installed: python3 -m venv .venv-client36, then pip install 'kubernetes==36.*'
+.venv-client%/.installed: Makefile | $(APT_STAMP)
+	@test -x .venv-client$*/bin/python || $(PYTHON) -m venv .venv-client$*
+	.venv-client$*/bin/python -m pip install -q 'kubernetes==$*.*'
+	@touch $@
+
+clients: $(CLIENT_STAMPS)
 
 lab: install
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
@@ -103,4 +117,4 @@ notebooks: install
 	$(BIN)/python scripts/execute_notebooks.py notebooks exercises solutions
 
 clean:
-	rm -rf $(VENV) .make build *.egg-info .pytest_cache .ruff_cache book/_build book/_widgets test-output
+	rm -rf $(VENV) $(foreach v,$(CLIENT_VERSIONS),.venv-client$(v)) .make build *.egg-info .pytest_cache .ruff_cache book/_build book/_widgets test-output

@@ -31,6 +31,18 @@ MAX_BODY_BYTES = 1572864
 
 Predicate = Callable[[dict[str, Any]], bool]
 
+#: The registries with ``ReturnDeletedObject: true`` (``pkg/registry/*/storage/storage.go``): a
+#: DELETE that removes the object at once answers with the object, not with a ``Status``; their
+#: OpenAPI DELETE replies are the kind itself, which the official Python client 37.x validates.
+#: Namespaces answer with the object too (their store sets it; their REST wraps the store).
+RETURNS_DELETED_OBJECT = frozenset({
+    ("", "Pod"), ("", "Service"), ("", "ServiceAccount"), ("", "ResourceQuota"),
+    ("", "PersistentVolume"), ("", "PersistentVolumeClaim"), ("", "PodTemplate"),
+    ("", "Namespace"), ("storage.k8s.io", "StorageClass"), ("storage.k8s.io", "CSIDriver"),
+    ("storage.k8s.io", "CSINode"), ("storage.k8s.io", "VolumeAttachment"),
+    ("storage.k8s.io", "VolumeAttributesClass"),
+})
+
 
 def dispatch(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     verb = ctx.req.verb
@@ -432,8 +444,7 @@ def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str
     if admit:
         server._admit(ctx, Operation.DELETE, None, current)
         server._validate_admission(ctx, Operation.DELETE, None, current)
-    if ctx.req.param("dryRun") == "All":
-        return 200, current
+    dry_run = ctx.req.param("dryRun") == "All"
 
     policy = opts.get("propagationPolicy")
     if opts.get("orphanDependents") is True and not policy:
@@ -465,6 +476,8 @@ def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str
                 obj.setdefault("status", {})["phase"] = "Terminating"
             return obj
 
+        if dry_run:  # the update is dry-run too: the object as it would be marked
+            return 200, mark(deep_copy(current))
         _, new = server.storage.guaranteed_update(info, namespace, name, mark)
         key = info.key(namespace, name)
         rv = int(new["metadata"]["resourceVersion"])
@@ -473,12 +486,15 @@ def _delete_one(server: APIServer, ctx: _Ctx, info: ResourceInfo, namespace: str
                       "finalizers": finalizers})
         server._record_write(ctx, key, rv, "PUT")
         return 200, new
-    last, rev = server.storage.delete(info, namespace, name)
-    key = info.key(namespace, name)
-    server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rev})
-    server._record_write(ctx, key, rev, "DELETE")
-    if info.kind in ("Pod", "Namespace", "Service"):
+    if dry_run:  # a dry-run delete reads the object and answers as a real one (finalizeDelete)
+        last = deep_copy(current)
+    else:
+        last, rev = server.storage.delete(info, namespace, name)
+        key = info.key(namespace, name)
+        server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rev})
+        server._record_write(ctx, key, rev, "DELETE")
         last["metadata"]["resourceVersion"] = str(rev)
+    if (info.group, info.kind) in RETURNS_DELETED_OBJECT:
         return 200, last
     details = {"name": name, "kind": info.plural, "uid": last["metadata"].get("uid", "")}
     if info.group:
@@ -492,20 +508,19 @@ def _delete_collection(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     assert info is not None
     opts = _delete_options(server, ctx)
     pred = predicate_for(info, req.params)
-    items = server.storage.list(info, req.namespace, pred).items
-    out = []
-    for obj in items:
+    listed = server.storage.list(info, req.namespace, pred)
+    for obj in listed.items:
         m = obj["metadata"]
         try:
-            _, res = _delete_one(server, ctx, info, m.get("namespace", ""), m["name"], opts)
+            _delete_one(server, ctx, info, m.get("namespace", ""), m["name"], opts)
         except errors.StatusError as exc:
             if exc.code != 404:
                 raise
-            continue
-        if isinstance(res, dict) and res.get("kind") != "Status":
-            out.append(_strip_type(res))
+    # upstream's Store.DeleteCollection answers with the list it deleted from (every item as
+    # listed, whatever each delete answered)
     return 200, {"kind": info.list_kind_name, "apiVersion": info.api_version,
-                 "metadata": {"resourceVersion": str(server.storage.revision)}, "items": out}
+                 "metadata": {"resourceVersion": str(listed.resource_version)},
+                 "items": [_strip_type(o) for o in listed.items]}
 
 
 # -- subresources -------------------------------------------------------------------------------
