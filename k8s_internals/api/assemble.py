@@ -69,6 +69,11 @@ class APIServerConfig:
     seed: int | str = 0
     api_audiences: Sequence[str] = ("https://kubernetes.default.svc.cluster.local",)
     bootstrap: bool = True
+    #: the ResourceQuota plugin's ``strict_status`` (upstream's behaviour: a quota constrains
+    #: from its ``status.hard``, which the quota controller writes). ``Cluster`` and ``run
+    #: apiserver`` set it, since a controller manager runs beside them; an API server alone
+    #: keeps the lenient default, which reads ``spec.hard`` until a status exists.
+    quota_strict_status: bool = False
 
 
 def _validator(obj: dict[str, Any], old: dict[str, Any] | None) -> list[Any]:
@@ -84,7 +89,8 @@ def new_api_server(kernel: Kernel, store: Store | str = "memory://",
                           "system:apiserver", "", (SYSTEM_MASTERS,))
     caches = ServerCaches()
     key = cfg.signing_key or SigningKey.from_seed(cfg.seed)
-    mutating, validating = default_plugins() if cfg.admission else ([], [])
+    mutating, validating = (default_plugins(quota_strict_status=cfg.quota_strict_status)
+                            if cfg.admission else ([], []))
     server = APIServer(
         kernel, store,
         authenticator=None,  # type: ignore[arg-type]  # set below: it needs the server's reads

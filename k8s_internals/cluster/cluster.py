@@ -131,7 +131,10 @@ class Cluster:
             self.tokens[f"node/{spec.name}"] = TokenEntry(
                 token(), f"system:node:{spec.name}", "", ("system:nodes",))
         self.api: APIServer = new_api_server(
-            self.kernel, store, APIServerConfig(tokens=list(self.tokens.values()), seed=seed))
+            self.kernel, store, APIServerConfig(tokens=list(self.tokens.values()), seed=seed,
+                                                # the controller manager runs the quota
+                                                # controller: upstream's strict quota admission
+                                                quota_strict_status=True))
         self.transport = InProcessTransport(self.api)
         self.admin = self.client("admin", user_agent="kubectl/v1.32.0 (linux/amd64)",
                                  name="kubectl")

@@ -76,6 +76,8 @@ CONTROLLERS: tuple[ControllerSpec, ...] = (
                    "pv_binder:PersistentVolumeController"),
     ControllerSpec("root-ca-certificate-publisher-controller", "root-ca-cert-publisher",
                    "rootcacertpublisher:RootCACertPublisher"),
+    ControllerSpec("resourcequota-controller", "resourcequota-controller",
+                   "resourcequota:ResourceQuotaController"),
 )
 
 

@@ -1053,21 +1053,46 @@ def describe_limit_range(ctx: Context, info: ResourceInfo, lr: Obj, w: PrefixWri
     _limit_range_rows(w, lr.get("spec") or {}, "")
 
 
+#: ``helpTextForResourceQuotaScope``
+_QUOTA_SCOPE_HELP = {
+    "Terminating": "Matches all pods that have an active deadline. These pods have a limited "
+                   "lifespan on a node before being actively terminated by the system.",
+    "NotTerminating": "Matches all pods that do not have an active deadline. These pods usually "
+                      "include long running pods whose container command is not expected to "
+                      "terminate.",
+    "BestEffort": "Matches all pods that do not have resource requirements set. These pods have "
+                  "a best effort quality of service.",
+    "NotBestEffort": "Matches all pods that have at least one resource requirement set. These "
+                     "pods have a burstable or guaranteed quality of service.",
+}
+
+
 def describe_resource_quota(ctx: Context, info: ResourceInfo, q: Obj, w: PrefixWriter,
                             show_events: bool) -> None:
-    """``describeQuota``."""
+    """``describeQuota``: the scopes with their help text, then each resource of
+    ``status.hard`` (sorted) with its used and hard quantities; a used quantity written in
+    another format than the hard one is shown in the hard one's (a missing one as ``0``)."""
     meta = _meta(q)
     w.write(0, f"Name:\t{meta.get('name', '')}\n")
     w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
     scopes = sorted((q.get("spec") or {}).get("scopes") or [])
     if scopes:
         w.write(0, f"Scopes:\t{', '.join(scopes)}\n")
+        for scope in scopes:
+            help_text = _QUOTA_SCOPE_HELP.get(scope, "")
+            if help_text:
+                w.write(0, f" * {help_text}\n")
     w.write(0, "Resource\tUsed\tHard\n")
     w.write(0, "--------\t----\t----\n")
     hard = (q.get("status") or {}).get("hard") or {}
     used = (q.get("status") or {}).get("used") or {}
     for r in sorted(hard):
-        w.write(0, f"{r}\t{_q(used.get(r))}\t{_q(hard[r])}\n")
+        hard_q = Quantity(hard[r])
+        raw = used.get(r)
+        used_q = Quantity(raw) if raw not in (None, "") else None
+        if used_q is None or used_q.fmt != hard_q.fmt:
+            used_q = Quantity.from_int(used_q.value() if used_q is not None else 0, hard_q.fmt)
+        w.write(0, f"{r}\t{used_q}\t{hard_q}\n")
 
 
 def describe_config_map(ctx: Context, info: ResourceInfo, cm: Obj, w: PrefixWriter,

@@ -94,10 +94,10 @@ _AFTER_WEBHOOKS = frozenset({"ResourceQuota", "AlwaysDeny"})
 Plugin = FunctionPlugin | MutationInterface | ValidationInterface
 
 
-def _builtin_instances(node_restriction: bool) -> list[Any]:
+def _builtin_instances(node_restriction: bool, quota_strict_status: bool = False) -> list[Any]:
     plugins: list[Any] = [NamespaceLifecycle(), LimitRanger(), ServiceAccount(),
                           NodeRestriction(), Priority(), DefaultTolerationSeconds(),
-                          ResourceQuota()]
+                          ResourceQuota(strict_status=quota_strict_status)]
     if not node_restriction:
         plugins = [p for p in plugins if p.name != "NodeRestriction"]
     order = {n: i for i, n in enumerate(ORDERED_PLUGINS)}
@@ -130,13 +130,15 @@ def add_plugin(mutating: list[MutationInterface], validating: list[ValidationInt
 
 
 def default_plugins(
-    *extra: Plugin, node_restriction: bool = True
+    *extra: Plugin, node_restriction: bool = True, quota_strict_status: bool = False
 ) -> tuple[list[MutationInterface], list[ValidationInterface]]:
     """Fresh built-in plugins as ``(mutating, validating)`` in ``AllOrderedPlugins`` order, with
-    ``extra`` learner plugins added as :func:`add_plugin` places them."""
+    ``extra`` learner plugins added as :func:`add_plugin` places them.
+    ``quota_strict_status`` is :class:`ResourceQuota`'s ``strict_status`` (upstream's
+    behaviour, for an API server whose quotas a controller manager keeps up to date)."""
     mutating: list[MutationInterface] = []
     validating: list[ValidationInterface] = []
-    for p in _builtin_instances(node_restriction):
+    for p in _builtin_instances(node_restriction, quota_strict_status):
         if _is_mutating(p):
             mutating.append(p)
         if _is_validating(p):

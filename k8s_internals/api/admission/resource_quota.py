@@ -23,24 +23,23 @@ scopes match the object):
    again and the request is re-checked against them, three retries, then the last error (the
    ``409``) is returned — as ``checkQuotas`` does.
 
-Usage by kind: pods — ``pods``, ``count/pods``, ``cpu``/``requests.cpu``, ``memory``/
-``requests.memory``, ``limits.cpu``, ``limits.memory``, ephemeral-storage, hugepages and
-``requests.<extended>`` from ``PodRequests``/``PodLimits`` (init containers, sidecars, overhead;
-nothing but ``count/pods`` for a pod already Succeeded/Failed). services — ``services``,
-``count/services``, ``services.nodeports``, ``services.loadbalancers``. PVCs —
-``persistentvolumeclaims``, ``count/persistentvolumeclaims``, ``requests.storage`` (rounded up
-to whole bytes) and their ``<class>.storageclass.storage.k8s.io/...`` forms. configmaps,
-secrets, replicationcontrollers, resourcequotas — their legacy names plus ``count/<resource>``.
-Anything else — ``count/<resource>.<group>`` (``count/deployments.apps``).
+The usage evaluators (what each kind costs) live in :mod:`k8s_internals.quota`, shared with
+the ResourceQuota controller of kube-controller-manager, as upstream shares ``pkg/quota/v1``.
 
 Simplifications:
 
-- The quota *controller* that fills ``status.hard`` and recalculates ``status.used`` from what is
-  actually stored (and gives usage back when objects go away) is a later piece. Until it runs, a
-  quota without status is read with ``hard`` from ``spec.hard`` and missing ``used`` entries as 0,
-  and the first admitted object writes both (what the controller's first sync would have written
-  for an empty namespace). ``ResourceQuota(strict_status=True)`` gives upstream's behaviour
-  instead: ``status unknown for quota: x, resources: pods`` until the controller has run.
+- The quota controller (:mod:`k8s_internals.controllers.resourcequota`) fills ``status.hard``
+  and recalculates ``status.used`` from what is stored, and gives usage back when objects go
+  away. ``ResourceQuota(strict_status=True)`` is upstream's behaviour: a quota counts only from
+  its ``status.hard`` (a quota the controller has not synced yet constrains nothing), and one
+  with ``hard`` but no ``used`` for a resource refuses with ``status unknown for quota: x,
+  resources: pods``. The default (``strict_status=False``) is for an API server without a
+  controller manager (the admission chapter, the API server's own tests): a quota without
+  status is read with ``hard`` from ``spec.hard`` and missing ``used`` entries as 0, and the
+  first admitted object writes both (what the controller's first sync would have written for an
+  empty namespace). The assembled cluster (:class:`k8s_internals.Cluster`) runs the controller
+  and uses the strict mode (:attr:`APIServerConfig.quota_strict_status
+  <k8s_internals.api.assemble.APIServerConfig>`).
 - Upstream batches concurrent requests per namespace through a work queue; requests here are
   serial. As upstream, a request charged here and then refused by storage (e.g. AlreadyExists)
   stays charged until the controller recalculates.
@@ -52,326 +51,26 @@ Simplifications:
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
+from ...quota import IGNORED_RESOURCES, Evaluator, evaluator_for, pretty_print
+from ...quota.generic import object_count_name, scope_selectors
 from .. import errors
 from ..validation.quantity import Quantity
-from ._common import (
-    ResourceList,
-    add,
-    container_resource_lists,
-    mask,
-    pod_resource_totals,
-    quantity,
-    resource_list,
-    to_json,
-)
+from ._common import ResourceList, add, mask, resource_list, to_json
 from .interfaces import AdmissionContext, AdmissionError, Attributes, Operation
 
-__all__ = ["Evaluator", "ResourceQuota", "evaluator_for", "pretty_print"]
+__all__ = ["Evaluator", "ResourceQuota", "evaluator_for", "object_count_name", "pretty_print"]
 
 Obj = dict[str, Any]
 
-_ONE = Quantity(1)
 _ZERO = Quantity(0)
-
-#: ``pkg/quota/v1/install``: resources quota never meters
-IGNORED_RESOURCES = frozenset({("", "events")})
-
-#: ``validationSet`` of ``pods.go``: quota'd cpu/memory must be stated by every container
-_VALIDATION_SET = frozenset({"cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu",
-                             "limits.memory"})
-
-_POD_RESOURCES = ("count/pods", "cpu", "memory", "ephemeral-storage", "requests.cpu",
-                  "requests.memory", "requests.ephemeral-storage", "limits.cpu",
-                  "limits.memory", "limits.ephemeral-storage", "pods")
-
-#: ``legacyObjectCountAliases`` of ``pkg/quota/v1/evaluator/core/registry.go``
-_LEGACY_ALIASES = {"configmaps": "configmaps", "resourcequotas": "resourcequotas",
-                   "replicationcontrollers": "replicationcontrollers", "secrets": "secrets"}
-
-_STORAGE_CLASS_SUFFIX = ".storageclass.storage.k8s.io/"
-
-
-def object_count_name(group: str, resource: str) -> str:
-    """``generic.ObjectCountQuotaResourceNameFor``: ``count/pods``, ``count/deployments.apps``."""
-    return f"count/{resource}.{group}" if group else f"count/{resource}"
-
-
-def pretty_print(rl: Mapping[str, Quantity]) -> str:
-    """``prettyPrint``: ``limits.cpu=2,pods=1``, resources sorted."""
-    return ",".join(f"{k}={rl[k]}" for k in sorted(rl))
-
-
-def _is_native(name: str) -> bool:
-    """``helper.IsNativeResource``: no domain, or a ``kubernetes.io/`` one."""
-    return "/" not in name or "kubernetes.io/" in name
-
-
-def _is_extended(name: str) -> bool:
-    """``helper.IsExtendedResourceName`` (without the qualified-name syntax check)."""
-    return not _is_native(name) and not name.startswith("requests.")
-
-
-# -- evaluators ----------------------------------------------------------------------------------
-
-
-class Evaluator(Protocol):
-    """``quota.Evaluator``, the part admission uses."""
-
-    def handles(self, a: Attributes) -> bool: ...
-
-    def matching_resources(self, names: list[str]) -> list[str]: ...
-
-    def matches_scope(self, selector: Obj, obj: Obj) -> bool: ...
-
-    def constraints(self, required: list[str], obj: Obj) -> str | None: ...
-
-    def usage(self, obj: Obj) -> ResourceList: ...
-
-
-def _pod_compute_usage(requests: ResourceList, limits: ResourceList) -> ResourceList:
-    """``podComputeUsageHelper``."""
-    out: ResourceList = {"pods": _ONE}
-    for name in ("cpu", "memory", "ephemeral-storage"):
-        if name in requests:
-            out[name] = requests[name]
-            out[f"requests.{name}"] = requests[name]
-        if name in limits:
-            out[f"limits.{name}"] = limits[name]
-    for name, q in requests.items():
-        if name.startswith("hugepages-"):
-            out[name] = q
-            out[f"requests.{name}"] = q
-        if _is_extended(name):
-            out[f"requests.{name}"] = q
-    return out
 
 
 def _scope_selectors(rq: Obj) -> list[Obj]:
     """``getScopeSelectorsFromQuota``."""
     spec = rq.get("spec") or {}
-    out: list[Obj] = [{"scopeName": s, "operator": "Exists"} for s in spec.get("scopes") or []]
-    out.extend((spec.get("scopeSelector") or {}).get("matchExpressions") or [])
-    return out
-
-
-def _selector_matches(selector: Obj, key: str, value: str | None) -> bool:
-    """A ``ScopedResourceSelectorRequirement`` as a label selector over ``{key: value}``."""
-    op = selector.get("operator")
-    values = selector.get("values") or []
-    if op == "In":
-        return value is not None and value in values
-    if op == "NotIn":
-        return value is None or value not in values
-    if op == "Exists":
-        return value is not None
-    if op == "DoesNotExist":
-        return value is None
-    return False
-
-
-def _is_best_effort(pod: Obj) -> bool:
-    """``qos.GetPodQOS(pod) == BestEffort``: no container asks for any cpu or memory."""
-    spec = pod.get("spec") or {}
-    for c in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
-        req, lim = container_resource_lists(c)
-        for rl in (req, lim):
-            if any(k in ("cpu", "memory") and v.sign() > 0 for k, v in rl.items()):
-                return False
-    return True
-
-
-class PodEvaluator:
-    """``podEvaluator`` (``pods.go``)."""
-
-    def handles(self, a: Attributes) -> bool:
-        return a.subresource == "" and a.operation is Operation.CREATE
-
-    def matching_resources(self, names: list[str]) -> list[str]:
-        out = [n for n in names if n in _POD_RESOURCES]
-        for n in names:
-            if n.startswith(("hugepages-", "requests.hugepages-")):
-                out.append(n)
-            if not _is_native(n) and n.startswith("requests."):
-                out.append(n)
-        return out
-
-    def matches_scope(self, selector: Obj, obj: Obj) -> bool:
-        """``podMatchesScopeFunc``."""
-        spec = obj.get("spec") or {}
-        scope = selector.get("scopeName")
-        if scope in ("Terminating", "NotTerminating"):
-            ads = spec.get("activeDeadlineSeconds")
-            terminating = ads is not None and int(ads) >= 0
-            return terminating if scope == "Terminating" else not terminating
-        if scope in ("BestEffort", "NotBestEffort"):
-            best = _is_best_effort(obj)
-            return best if scope == "BestEffort" else not best
-        if scope == "PriorityClass":
-            name = spec.get("priorityClassName") or None
-            if selector.get("operator") == "Exists":
-                return name is not None
-            return _selector_matches(selector, "PriorityClass", name)
-        if scope == "CrossNamespacePodAffinity":
-            return _uses_cross_namespace_affinity(spec)
-        return False
-
-    def constraints(self, required: list[str], obj: Obj) -> str | None:
-        """``Constraints``: every container must state the cpu/memory a quota meters."""
-        required_set = set(required) & _VALIDATION_SET
-        missing: dict[str, set[str]] = {}
-        spec = obj.get("spec") or {}
-        for c in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
-            req, lim = container_resource_lists(c)
-            have = set(_pod_compute_usage(req, lim))
-            for name in required_set - have:
-                missing.setdefault(name, set()).add(str(c.get("name", "")))
-        if not missing:
-            return None
-        parts = [f"{r} for: {','.join(sorted(missing[r]))}" for r in sorted(missing)]
-        return "must specify " + "; ".join(parts)
-
-    def usage(self, obj: Obj) -> ResourceList:
-        """``PodUsageFunc``."""
-        out: ResourceList = {"count/pods": _ONE}
-        if (obj.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
-            return out
-        requests = pod_resource_totals(obj, "requests")
-        limits = pod_resource_totals(obj, "limits")
-        overhead = resource_list((obj.get("spec") or {}).get("overhead"))
-        requests = add(requests, overhead)
-        for k, v in overhead.items():
-            if k in limits:
-                limits[k] = limits[k] + v
-        return add(out, _pod_compute_usage(requests, limits))
-
-
-def _uses_cross_namespace_affinity(spec: Obj) -> bool:
-    affinity = spec.get("affinity") or {}
-    for kind in ("podAffinity", "podAntiAffinity"):
-        a = affinity.get(kind) or {}
-        terms = list(a.get("requiredDuringSchedulingIgnoredDuringExecution") or [])
-        terms += [w.get("podAffinityTerm") or {}
-                  for w in a.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
-        if any(t.get("namespaces") or t.get("namespaceSelector") is not None for t in terms):
-            return True
-    return False
-
-
-class _NoScope:
-    def matches_scope(self, selector: Obj, obj: Obj) -> bool:
-        """``generic.MatchesNoScopeFunc``: a scoped quota never matches."""
-        return False
-
-    def constraints(self, required: list[str], obj: Obj) -> str | None:
-        return None
-
-
-class ServiceEvaluator(_NoScope):
-    """``serviceEvaluator`` (``services.go``); CREATE and UPDATE (the type can change)."""
-
-    names = ("count/services", "services", "services.nodeports", "services.loadbalancers")
-
-    def handles(self, a: Attributes) -> bool:
-        return a.operation in (Operation.CREATE, Operation.UPDATE)
-
-    def matching_resources(self, names: list[str]) -> list[str]:
-        return [n for n in names if n in self.names]
-
-    def usage(self, obj: Obj) -> ResourceList:
-        spec = obj.get("spec") or {}
-        ports = spec.get("ports") or []
-        out: ResourceList = {"count/services": _ONE, "services": _ONE,
-                             "services.loadbalancers": _ZERO, "services.nodeports": _ZERO}
-        kind = spec.get("type")
-        if kind == "NodePort":
-            out["services.nodeports"] = Quantity(len(ports))
-        elif kind == "LoadBalancer":
-            if spec.get("allocateLoadBalancerNodePorts") is False:
-                out["services.nodeports"] = Quantity(sum(1 for p in ports if p.get("nodePort")))
-            else:
-                out["services.nodeports"] = Quantity(len(ports))
-            out["services.loadbalancers"] = _ONE
-        return out
-
-
-class PersistentVolumeClaimEvaluator(_NoScope):
-    """``pvcEvaluator`` (``persistent_volume_claims.go``)."""
-
-    names = ("count/persistentvolumeclaims", "persistentvolumeclaims", "requests.storage")
-
-    def handles(self, a: Attributes) -> bool:
-        return a.subresource == "" and a.operation in (Operation.CREATE, Operation.UPDATE)
-
-    def matching_resources(self, names: list[str]) -> list[str]:
-        out = []
-        for n in names:
-            if n in self.names or any(n.endswith(_STORAGE_CLASS_SUFFIX + r)
-                                      for r in ("persistentvolumeclaims", "requests.storage")):
-                out.append(n)
-        return out
-
-    def usage(self, obj: Obj) -> ResourceList:
-        spec = obj.get("spec") or {}
-        annotations = (obj.get("metadata") or {}).get("annotations") or {}
-        storage_class = (annotations.get("volume.beta.kubernetes.io/storage-class")
-                         or spec.get("storageClassName") or "")
-        out: ResourceList = {"persistentvolumeclaims": _ONE,
-                             "count/persistentvolumeclaims": _ONE}
-        if storage_class:
-            out[storage_class + _STORAGE_CLASS_SUFFIX + "persistentvolumeclaims"] = _ONE
-        requested = (spec.get("resources") or {}).get("requests") or {}
-        storage: Quantity | None = None
-        if "storage" in requested:
-            storage = quantity(requested["storage"]).round_up(0)
-        allocated = ((obj.get("status") or {}).get("allocatedResources") or {}).get("storage")
-        if storage is not None and allocated is not None:
-            alloc = quantity(allocated)
-            if alloc > storage:
-                storage = alloc.round_up(0)
-        if storage is not None:
-            out["requests.storage"] = storage
-            if storage_class:
-                out[storage_class + _STORAGE_CLASS_SUFFIX + "requests.storage"] = storage
-        return out
-
-
-class ObjectCountEvaluator(_NoScope):
-    """``generic.objectCountEvaluator``: ``count/<resource>[.<group>]`` (and a legacy alias)."""
-
-    def __init__(self, group: str, resource: str, alias: str = "") -> None:
-        self.count_name = object_count_name(group, resource)
-        self.alias = alias
-
-    def handles(self, a: Attributes) -> bool:
-        return a.operation is Operation.CREATE
-
-    def matching_resources(self, names: list[str]) -> list[str]:
-        mine = {self.count_name, self.alias} - {""}
-        return [n for n in names if n in mine]
-
-    def usage(self, obj: Obj) -> ResourceList:
-        out: ResourceList = {self.count_name: _ONE}
-        if self.alias:
-            out[self.alias] = _ONE
-        return out
-
-
-def evaluator_for(group: str, resource: str) -> Evaluator:
-    """The registry of ``pkg/quota/v1/evaluator/core/registry.go``, falling back to an object
-    count evaluator for any other resource (``quotaEvaluator.Evaluate``)."""
-    if group == "":
-        if resource == "pods":
-            return PodEvaluator()
-        if resource == "services":
-            return ServiceEvaluator()
-        if resource == "persistentvolumeclaims":
-            return PersistentVolumeClaimEvaluator()
-        if resource in _LEGACY_ALIASES:
-            return ObjectCountEvaluator(group, resource, _LEGACY_ALIASES[resource])
-    return ObjectCountEvaluator(group, resource)
+    return scope_selectors(spec.get("scopes") or [], spec.get("scopeSelector"))
 
 
 # -- the plugin ----------------------------------------------------------------------------------

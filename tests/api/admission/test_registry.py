@@ -126,3 +126,10 @@ def test_chain_runs_in_order(ctx: FakeContext) -> None:
     assert len(spec["tolerations"]) == 2
     rq = ctx.get("", "resourcequotas", "default", "q")
     assert rq is not None and rq["status"]["used"] == {"limits.memory": "512Mi", "pods": "1"}
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_quota_strict_status_reaches_the_resource_quota_plugin(strict: bool) -> None:
+    _, validating = registry.default_plugins(quota_strict_status=strict)
+    (quota,) = [p for p in validating if getattr(p, "name", "") == "ResourceQuota"]
+    assert quota.strict_status is strict  # type: ignore[attr-defined]
