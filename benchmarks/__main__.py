@@ -24,6 +24,7 @@ MODULES: list[str] = [
     "store_model",
     "scheduler_bench",
     "notebooks_bench",
+    "serve_bench",
 ]
 
 QUICK_ENV = "K8S_INTERNALS_BENCH_QUICK"

@@ -413,7 +413,8 @@ def run_apiserver(args: argparse.Namespace, ready: threading.Event | None = None
     driver = RealTimeDriver(kernel)  # the kernel's epoch is now: real timestamps
     try:
         api = new_api_server(kernel, args.store, APIServerConfig(
-            tokens=token_entries(identities), signing_key=key, seed=seed))
+            tokens=token_entries(identities), signing_key=key, seed=seed,
+            quota_strict_status=True))
     except Exception as exc:
         print(f"{name}: cannot start on {args.store}: {exc}", file=sys.stderr, flush=True)
         return 1
@@ -656,7 +657,8 @@ def run_scheduler(args: argparse.Namespace, ready: threading.Event | None = None
         setattr(le, attr, value)
 
     def build() -> Any:
-        s = Scheduler(conn.client, conn.driver.kernel, config, identity=_identity())
+        s = Scheduler(conn.client, conn.driver.kernel, config, identity=_identity(),
+                      hostname=socket.gethostname())
 
         def said(attempt: Any) -> None:
             if attempt.selected_node:

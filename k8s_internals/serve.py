@@ -12,13 +12,15 @@ and writes into ``--state-dir``: ``kubeconfig`` (the admin, a ``system:masters``
 from __future__ import annotations
 
 import argparse
+import gc
 import secrets
 import signal
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-__all__ = ["add_arguments", "serve"]
+__all__ = ["add_arguments", "serve", "tune_gc"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -30,6 +32,32 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--proxy-mode", default="iptables", choices=("iptables", "ipvs",
                                                                  "userspace"))
+
+
+#: the cyclic collector's thresholds while serving (CPython's default is ``(700, 10, 10)``)
+GC_THRESHOLDS = (50_000, 50, 100)
+
+
+def tune_gc() -> Callable[[], None]:
+    """A long-running server's garbage collection: what the boot made (code, schemas, the
+    cluster's objects and caches) is moved out of the collector's scans (``gc.freeze``), and
+    the young generation is collected every 50,000 allocations instead of 700. Each request
+    allocates thousands of short-lived containers (JSON decoding, Table rows) and, with the
+    default thresholds, the collections that follow walk an ever larger heap: measured by
+    ``benchmarks/serve_bench.py`` with 10,000 pods stored, ``kubectl get pods -A`` cost the
+    server 1.65-2.3 s of CPU per run with the defaults, 1.25-1.4 s with these, and pods were
+    created at ~490/s instead of ~585/s. Returns a function that restores the previous
+    settings (``serve`` may run inside a longer-lived process, e.g. a test)."""
+    previous = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+    def restore() -> None:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
+
+    return restore
 
 
 def serve(args: argparse.Namespace, ready: threading.Event | None = None,
@@ -52,6 +80,7 @@ def serve(args: argparse.Namespace, ready: threading.Event | None = None,
     cluster = Cluster(nodes=args.nodes, seed=args.seed, store=args.store,
                       proxy_mode=args.proxy_mode,
                       epoch=datetime.now(UTC) - timedelta(seconds=30))
+    restore_gc = tune_gc()
     driver = RealTimeDriver(cluster.kernel)
     driver.start()
     viewer = Identity("viewer", "viewer", (), secrets.token_urlsafe(24))
@@ -80,5 +109,6 @@ def serve(args: argparse.Namespace, ready: threading.Event | None = None,
         httpd.stop()
         driver.stop()
         cluster.close()
+        restore_gc()
         print("k8s-internals: stopped", flush=True)
     return 0

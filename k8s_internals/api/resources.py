@@ -12,7 +12,10 @@ Sources upstream:
   themselves: nodes under ``minions``, services under ``services/specs``, endpoints under
   ``services/endpoints``, replication controllers under ``controllers``;
 - keys are ``<prefix>/<namespace>/<name>`` or ``<prefix>/<name>``
-  (``registry/generic/registry/store.go`` ``NamespaceKeyFunc`` / ``NoNamespaceKeyFunc``).
+  (``registry/generic/registry/store.go`` ``NamespaceKeyFunc`` / ``NoNamespaceKeyFunc``);
+- a resource served in a second group from another one's storage names it in ``storage``
+  (events.k8s.io ``events`` live under ``/registry/events`` as ``v1`` Events; see
+  :mod:`.conversion`).
 
 Taught in notebooks/02-etcd.ipynb.
 """
@@ -64,6 +67,10 @@ class ResourceInfo:
     #: the object is computed on read (componentstatuses) or never stored (reviews)
     persisted: bool = True
     list_kind: str = field(default="")
+    #: ``(group, plural)`` of the resource whose storage this one is served from, converted
+    #: (a multi-version resource: events.k8s.io ``events`` are stored as ``v1`` events; see
+    #: :mod:`.conversion`); empty for a resource stored in its own version
+    storage: tuple[str, str] = ()
 
     @property
     def api_version(self) -> str:
@@ -168,6 +175,10 @@ RESOURCES: tuple[ResourceInfo, ...] = (
                  categories=("all",), subresources=(_SCALE, _status("ReplicaSet"))),
     ResourceInfo("apps", "v1", "StatefulSet", "statefulsets", "statefulset", True, ("sts",),
                  categories=("all",), subresources=(_SCALE, _status("StatefulSet"))),
+    # -- authentication.k8s.io/v1 ----------------------------------------------------------
+    # pkg/registry/authentication/selfsubjectreview/rest.go (``kubectl auth whoami``)
+    ResourceInfo("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
+                 "selfsubjectreview", False, verbs=("create",), persisted=False),
     # -- authorization.k8s.io/v1 -----------------------------------------------------------
     ResourceInfo("authorization.k8s.io", "v1", "SelfSubjectAccessReview",
                  "selfsubjectaccessreviews", "selfsubjectaccessreview", False, verbs=("create",),
@@ -180,6 +191,10 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     # -- discovery.k8s.io/v1 ---------------------------------------------------------------
     ResourceInfo("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice",
                  True),
+    # -- events.k8s.io/v1 -----------------------------------------------------------------
+    # pkg/registry/events/rest/storage_events.go: the core events registry, served converted
+    ResourceInfo("events.k8s.io", "v1", "Event", "events", "event", True, ("ev",),
+                 prefix="events", storage=("", "events")),
     # -- rbac.authorization.k8s.io/v1 ------------------------------------------------------
     ResourceInfo("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings",
                  "clusterrolebinding", False),
@@ -217,10 +232,19 @@ def by_kind(api_version: str, kind: str) -> ResourceInfo | None:
 
 
 def find(name: str) -> ResourceInfo | None:
-    """Resolve what a user types (as kubectl does): plural, singular, short name, kind, or
-    ``plural.group`` (``deploy``, ``deployment``, ``deployments.apps``, ``Deployment``)."""
+    """Resolve what a user types (as kubectl does): plural, singular, short name, kind,
+    ``plural.group`` or ``plural.version.group`` (``deploy``, ``deployment``,
+    ``deployments.apps``, ``Deployment``, ``events.v1.events.k8s.io``: ``ParseResourceArg``
+    tries the fully qualified form first)."""
     lowered = name.lower()
     plural, _, group = lowered.partition(".")
+    version, _, rest = group.partition(".")
+    if rest:
+        for r in RESOURCES:
+            if (r.version, r.group) == (version, rest) and (
+                    plural in (r.plural, r.singular, r.kind.lower())
+                    or plural in r.short_names):
+                return r
     for r in RESOURCES:
         if group and r.group != group and not r.group.startswith(group + "."):
             continue

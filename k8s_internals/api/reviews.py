@@ -6,7 +6,11 @@
   ``status.denied`` and ``status.reason``;
 - ``SelfSubjectRulesReview`` (``kubectl auth can-i --list``):
   ``pkg/registry/authorization/selfsubjectrulesreview/rest.go`` — the rules that apply to the
-  user in one namespace.
+  user in one namespace;
+- ``SelfSubjectReview`` (``kubectl auth whoami``):
+  ``pkg/registry/authentication/selfsubjectreview/rest.go`` — the requester's own
+  ``status.userInfo`` (username, uid, groups, extra) and a ``creationTimestamp`` of now; the
+  body's fields are ignored.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ __all__ = ["review"]
 
 def review(server: APIServer, info: ResourceInfo, user: UserInfo,
            body: dict[str, Any]) -> dict[str, Any]:
+    if info.kind == "SelfSubjectReview":
+        return {"kind": info.kind, "apiVersion": info.api_version,
+                "metadata": {"creationTimestamp": server.kernel.timestamp()},
+                "status": {"userInfo": user.to_dict()}}
     spec = body.get("spec") or {}
     out = {"kind": info.kind, "apiVersion": info.api_version,
            "metadata": {"creationTimestamp": None}, "spec": deep_copy(spec)}

@@ -39,9 +39,9 @@ from .codec import deep_copy
 from .jsondiff import json_patch_diff
 from .request import Request, Response
 from .resources import ResourceInfo, lookup
-from .storage import Storage
 from .trace import Outcome, StoreWrite, Trace, Tracer, TraceStep
 from .user import UserInfo
+from .versioned_storage import VersionedStorage
 from .watchcache import CacheWatcher, WatchCache
 
 __all__ = ["CHAIN", "APIServer", "Authorizer"]
@@ -104,7 +104,8 @@ class APIServer:
     ) -> None:
         self.kernel = kernel
         self.store = open_store(store, kernel=kernel) if isinstance(store, str) else store
-        self.storage = Storage(self.store)
+        #: converts resources served from another resource's storage (events.k8s.io events)
+        self.storage = VersionedStorage(self.store)
         self.tracer = tracer or Tracer()
         self.watchcache = WatchCache(self.store, kernel, self.tracer)
         self.authenticator = authenticator

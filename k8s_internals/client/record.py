@@ -13,6 +13,9 @@ what ``kubectl describe`` shows as ``(x3 over 2m)``.
 Upstream writes events from a broadcaster goroutine; here the write is scheduled on the kernel
 right after the call (same virtual instant), carrying the caller's causal parent.
 
+Used, as upstream, by the kubelet and kube-controller-manager's controllers; kube-scheduler
+writes through the new events API instead (``events.k8s.io/v1``, :mod:`.events`).
+
 Simplifications: the correlator's spam filter (a token bucket per object) and its similar-event
 aggregation (``(combined from similar events)``) are not modelled.
 """

@@ -15,6 +15,7 @@ Commands (one module per family, as ``staging/src/k8s.io/kubectl/pkg/cmd/<comman
 ``set image``          :mod:`.set`
 ``rollout``            :mod:`.rollout` (``status``, ``history``, ``undo``, ``restart``...)
 ``logs``               :mod:`.logs`
+``exec``               :mod:`.exec` (``-- COMMAND``, ``-c``, ``-i`` with ``stdin``)
 ``auth can-i``         :mod:`.auth`
 ``api-resources``,     :mod:`.discovery`
 ``version``,
@@ -36,6 +37,7 @@ from ..api.errors import StatusError
 from ..client.client import Client
 from ..sim import Kernel
 from . import apply, auth, describe, discovery, get, logs, mutate, patch, rollout
+from . import exec as exec_cmd
 from . import set as set_cmd
 from .base import Context, Output
 from .cli import UsageError, split
@@ -59,6 +61,7 @@ COMMANDS: dict[str, Command] = {
     "set": set_cmd.run,
     "rollout": rollout.run,
     "logs": logs.run,
+    "exec": exec_cmd.run,
     "auth": auth.run,
     "api-resources": discovery.run_api_resources,
     "version": discovery.run_version,

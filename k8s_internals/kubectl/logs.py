@@ -30,7 +30,10 @@ FLAGS = (
 )
 
 
-def _pod_for(ctx: Context, flags: dict[str, Any], arg: str) -> dict[str, Any]:
+def _pod_for(ctx: Context, flags: dict[str, Any], arg: str, announce: bool = True
+             ) -> dict[str, Any]:
+    """The pod ``arg`` names, or the first of ``TYPE/NAME``'s pods (``announce``: say so when
+    there were several, as ``logs`` does; ``exec``'s ``AttachablePodForObjectFn`` does not)."""
     if "/" not in arg:
         return ctx.client.get("pods", arg, flags["namespace"] or ctx.namespace)
     type_arg, _, name = arg.partition("/")
@@ -50,7 +53,7 @@ def _pod_for(ctx: Context, flags: dict[str, Any], arg: str) -> dict[str, Any]:
     if not pods:
         raise CommandError("timed out waiting for the condition")
     pods.sort(key=lambda p: (p.get("metadata") or {}).get("creationTimestamp", ""))
-    if len(pods) > 1:
+    if announce and len(pods) > 1:
         ctx.err(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n")
     return pods[0]
 

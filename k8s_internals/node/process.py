@@ -12,6 +12,8 @@ whose *program* (chosen by the image and the pod's ``command``/``args``, see
   and Services reach;
 - trap a signal (:meth:`Process.trap`); read and write its files (:class:`FileSystem`, with the
   pod's volumes mounted into it); exit with a code (``return code`` or :meth:`Process.exit`).
+- read its stdin: all of it as ``stdin_text`` (``kubectl exec -i ... -- cat``), or line by line
+  from an open :class:`StdinPipe` (a container with ``stdin: true``, ``kubectl attach``).
 
 Linux semantics kept because they are what learners meet on real clusters:
 
@@ -54,6 +56,7 @@ __all__ = [
     "NetworkHook",
     "Process",
     "Program",
+    "StdinPipe",
 ]
 
 #: seconds after a container starts during which its own timers count as work (see above)
@@ -229,6 +232,51 @@ class FileSystem:
         return sorted(n for n in names if n)
 
 
+class StdinPipe:
+    """An open stdin (a container with ``stdin: true``, or ``kubectl exec -i`` into an
+    interactive shell): the text a client writes, read a line at a time by
+    ``yield pipe.read_line()`` (``None`` once it is closed and drained)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.partial = ""
+        self.closed = False
+        self._waiter: Future[str | None] | None = None
+
+    def write(self, text: str) -> None:
+        if self.closed:
+            return
+        *lines, self.partial = (self.partial + text).split("\n")
+        self.lines += lines
+        self._wake()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.partial:
+            self.lines.append(self.partial)
+            self.partial = ""
+        self._wake()
+
+    def read_line(self) -> Future[str | None]:
+        fut: Future[str | None] = Future("stdin")
+        self._waiter = fut
+        self._wake()
+        return fut
+
+    def _wake(self) -> None:
+        w = self._waiter
+        if w is None or w.done():
+            return
+        if self.lines:
+            self._waiter = None
+            w.set_result(self.lines.pop(0))
+        elif self.closed:
+            self._waiter = None
+            w.set_result(None)
+
+
 class Process:
     """The container's main process (PID 1)."""
 
@@ -271,6 +319,13 @@ class Process:
         self._task: Task[Any] | None = None
         self._exit_callbacks: list[Callable[[Process], None]] = []
         self.sync = False  # exec / command substitution: sleeps take no time
+        #: what the program reads on stdin (``kubectl exec -i``: all of it, once it ended)
+        self.stdin_text = ""
+        #: an open stdin read line by line (``stdin: true``; ``stdinOnce``: closed when the
+        #: first attached client leaves) and whether it is a terminal (``tty: true``)
+        self.stdin_pipe: StdinPipe | None = None
+        self.stdin_once = False
+        self.tty = False
 
     # -- what programs call ------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ from .process import (
     Mount,
     NetworkHook,
     Process,
+    StdinPipe,
 )
 from .tasks import Future, Task, spawn
 
@@ -154,6 +155,10 @@ class ContainerConfig:
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     termination_message_path: str = "/dev/termination-log"
+    #: ``stdin``, ``stdinOnce``, ``tty`` of the container spec (``kubectl run -it``)
+    stdin: bool = False
+    stdin_once: bool = False
+    tty: bool = False
 
 
 @dataclass
@@ -489,6 +494,9 @@ class ContainerRuntime:
                        name=f"{sandbox.config.name}/{c.config.name}")
         if c.config.working_dir:
             proc.cwd = c.config.working_dir
+        if c.config.stdin:  # an open stdin, for ``kubectl attach -i``
+            proc.stdin_pipe = StdinPipe()
+            proc.stdin_once, proc.tty = c.config.stdin_once, c.config.tty
         c.process = proc
         c.state = CONTAINER_RUNNING
         c.started_at = self.kernel.now

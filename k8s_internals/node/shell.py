@@ -15,8 +15,10 @@ virtual time:
   exit seq uname pwd id whoami wc grep head tail wget curl nslookup kill`` (which ones exist
   depends on the image: see :mod:`k8s_internals.node.images`).
 
-Error texts are busybox's (``sh: foo: not found``, exit 127). Not supported: functions, ``case``,
-globbing, here-documents, background jobs (``&`` runs in the foreground).
+``sh`` with no arguments and an open stdin is interactive (:func:`interactive`: a line at a
+time, the prompt ``/ # `` on a TTY). Error texts are busybox's (``sh: foo: not found``, exit
+127). Not supported: functions, ``case``, globbing, here-documents, background jobs (``&`` runs
+in the foreground).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from urllib.parse import urlsplit
 
 from .process import SIGNALS, ConnectionRefused, ExitProcess, HttpRequest, Process
 
-__all__ = ["APPLETS", "COREUTILS", "ShellSyntaxError", "run_applet", "run_script", "sh_program"]
+__all__ = ["APPLETS", "COREUTILS", "PROMPT", "ShellSyntaxError", "interactive", "run_applet",
+           "run_script", "sh_program"]
 
 Gen = Generator[Any, Any, int]
 
@@ -1600,7 +1603,7 @@ COREUTILS = frozenset(_APPLETS) - {"wget", "nslookup", "ash"}
 def run_applet(proc: Process, argv: list[str]) -> Gen:
     """Run one applet as the container's program (``command: ["sleep", "3600"]``)."""
     sh = Shell(proc, argv, posixpath.basename(argv[0]))
-    io = IO(proc.stdout, proc.stderr)
+    io = IO(proc.stdout, proc.stderr, proc.stdin_text)
     status = yield from sh.dispatch(argv, io)
     return status
 
@@ -1609,7 +1612,7 @@ def run_script(proc: Process, script: str, args: list[str] | None = None,
                name: str = "sh") -> Gen:
     """Run ``script`` as ``sh -c script args...`` in ``proc``."""
     sh = Shell(proc, args or [name], name)
-    status = yield from sh.run(script, IO(proc.stdout, proc.stderr))
+    status = yield from sh.run(script, IO(proc.stdout, proc.stderr, proc.stdin_text))
     return status
 
 
@@ -1625,8 +1628,39 @@ def sh_program(proc: Process) -> Gen:
         return 2
     if len(argv) >= 2:
         return (yield from run_applet(proc, argv))
+    if proc.stdin_pipe is not None:
+        return (yield from interactive(proc))
     # an interactive shell with no terminal reads EOF from stdin and exits at once
     return 0
+
+
+#: busybox ash's default ``PS1`` (``\w \$ ``) for root in ``/``
+PROMPT = "/ # "
+
+
+def interactive(proc: Process) -> Gen:
+    """``sh`` reading its commands from an open stdin (:class:`~.process.StdinPipe`), one
+    line at a time, each run as it arrives; on a TTY it prompts, and says ``exit`` at the end
+    of input. Exits with the last command's status (or ``exit N``)."""
+    pipe = proc.stdin_pipe
+    assert pipe is not None
+    name = posixpath.basename(proc.argv[0]) if proc.argv else "sh"
+    sh = Shell(proc, [name], name)
+    io = IO(proc.stdout, proc.stderr)
+    while True:
+        if proc.tty:
+            proc.stdout(PROMPT)
+        line = yield pipe.read_line()
+        if line is None:
+            if proc.tty:
+                proc.stdout("exit\n")
+            return sh.status
+        if not line.strip():
+            continue
+        try:
+            yield from sh.run(line, io)
+        except ExitProcess as exc:
+            return exc.code
 
 
 def quote(argv: list[str]) -> str:

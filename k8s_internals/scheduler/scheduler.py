@@ -31,6 +31,15 @@ every node a random ``Randomizer`` and pops a heap instead; the distribution is 
 Everything an attempt computed is recorded by :mod:`.explain` (``Scheduler.explain(key)``) and
 sent with the Binding as annotations (or with the status patch when the pod did not fit).
 
+Events go through the new events API, as kube-scheduler's do (``cmd/kube-scheduler/app/
+server.go``: ``events.NewEventBroadcasterAdapterWithContext``; ``schedule_one.go``:
+``Eventf(pod, nil, Normal, "Scheduled", "Binding", ...)``, ``Eventf(pod, nil, Warning,
+"FailedScheduling", "Scheduling", ...)``; preemption's ``"Preempted"``/``"Preempting"`` with the
+preemptor as ``related``): events.k8s.io/v1 Events with ``reportingController`` the profile's
+scheduler name and ``reportingInstance`` ``<schedulerName>-<hostname>`` (``hostname``:
+``control-plane`` in the simulated cluster), repeats folded into a series
+(:mod:`k8s_internals.client.events`).
+
 Identity: the client should be ``system:kube-scheduler`` (RBAC grants it exactly the verbs
 used here). Leader election (``LeaderElector("kube-scheduler")``) is optional.
 """
@@ -45,9 +54,10 @@ from typing import Any
 
 from ..client.causality import caused_by, current_cause
 from ..client.client import ApiError, Client
+from ..client.events import EventBroadcaster, EventRecorder
 from ..client.informer import Informer, InformerFactory
 from ..client.leaderelection import LeaderElector
-from ..client.record import EVENT_NORMAL, EVENT_WARNING, EventRecorder
+from ..client.record import EVENT_NORMAL, EVENT_WARNING
 from ..sim import Kernel
 from .cache import Cache
 from .config import KubeSchedulerConfiguration, load_config
@@ -164,9 +174,11 @@ def select_host(totals: list[int], rng: Any) -> int:
             r = getrandbits(k)
         if r == 0:
             pick = cnt
-    if pick == 1:
-        return selected
-    return [j for j, t in enumerate(totals) if t == best][pick - 1]
+    # the pick-th tie in node order
+    index = totals.index
+    for _ in range(pick - 1):
+        selected = index(best, selected + 1)
+    return selected
 
 
 def _truncate(message: str) -> str:
@@ -197,6 +209,7 @@ class Scheduler:
         explain: bool = True,
         identity: str = "kube-scheduler-1",
         listers: Any = None,
+        hostname: str = "control-plane",
     ) -> None:
         from .framework.adapters import as_factory
 
@@ -225,11 +238,15 @@ class Scheduler:
         for name, obj in (plugins or {}).items():
             registry[name] = as_factory(obj, name)
         self.registry = registry
+        # cmd/kube-scheduler/app/server.go: NewEventBroadcasterAdapterWithContext, one
+        # events.k8s.io/v1 recorder per profile (reportingInstance <schedulerName>-<hostname>)
+        self.event_broadcaster = EventBroadcaster(client, kernel) if client is not None \
+            else None
         self.recorders: dict[str, EventRecorder | None] = {}
         self.profiles: dict[str, Framework] = {}
         for prof in self.config.profiles:
-            recorder = EventRecorder(client, kernel, prof.scheduler_name) \
-                if client is not None else None
+            recorder = self.event_broadcaster.new_recorder(prof.scheduler_name, hostname) \
+                if self.event_broadcaster is not None else None
             self.recorders[prof.scheduler_name] = recorder
             self.profiles[prof.scheduler_name] = Framework(
                 registry, prof, snapshot=self.cache, client=client, kernel=kernel,
@@ -364,6 +381,8 @@ class Scheduler:
 
     def run(self) -> None:
         """Start the informers and the queue; schedule now, or once elected leader."""
+        if self.event_broadcaster is not None:
+            self.event_broadcaster.start_recording_to_sink()
         if self.factory is not None:
             self.factory.start()
             if isinstance(self.listers, InformerListers):
@@ -383,6 +402,8 @@ class Scheduler:
 
     def stop(self) -> None:
         self._stop_scheduling()
+        if self.event_broadcaster is not None:
+            self.event_broadcaster.shutdown()
         if self.elector is not None:
             self.elector.stop()
         if self.factory is not None:
@@ -512,9 +533,9 @@ class Scheduler:
         if meta.get("deletionTimestamp"):
             rec = fwk.recorder
             if rec is not None:
-                rec.event(pod, EVENT_WARNING, "FailedScheduling",
-                          f"skip schedule deleting pod: {meta.get('namespace')}/"
-                          f"{meta.get('name')}")
+                rec.eventf(pod, None, EVENT_WARNING, "FailedScheduling", "Scheduling",
+                           "skip schedule deleting pod: %s/%s", meta.get("namespace"),
+                           meta.get("name"))
             return True
         return self.cache.is_assumed_pod(pod)
 
@@ -766,9 +787,9 @@ class Scheduler:
         meta = assumed.get("metadata") or {}
         rec = fwk.recorder
         if rec is not None:
-            rec.event(assumed, EVENT_NORMAL, "Scheduled",
-                      f"Successfully assigned {meta.get('namespace')}/{meta.get('name')} to "
-                      f"{host}")
+            rec.eventf(assumed, None, EVENT_NORMAL, "Scheduled", "Binding",
+                       "Successfully assigned %s/%s to %s", meta.get("namespace"),
+                       meta.get("name"), host)
         fwk.run_post_bind_plugins(state, assumed, host)
 
     def _handle_binding_cycle_error(self, fwk: Framework, state: CycleState,
@@ -815,7 +836,8 @@ class Scheduler:
         msg = status.message()
         rec = fwk.recorder
         if rec is not None:
-            rec.event(pod, EVENT_WARNING, "FailedScheduling", _truncate(msg))
+            rec.eventf(pod, None, EVENT_WARNING, "FailedScheduling", "Scheduling",
+                       _truncate(msg))
         if self.client is not None and cached is not None and not self._assigned(cached):
             self._update_pod(cached, {"type": "PodScheduled", "status": "False",
                                       "reason": reason, "message": msg}, nominating, attempt)

@@ -146,3 +146,35 @@ def test_without_a_network_wget_cannot_resolve() -> None:
 def test_a_loop_that_never_sleeps_still_advances_time() -> None:
     proc, lines, _kernel = run("while true; do echo spin; done", until=0.105)
     assert len(lines) == 11 and proc.exit_code is None
+
+
+def test_an_interactive_shell_reads_its_open_stdin_line_by_line() -> None:
+    """``sh`` with no arguments and an open stdin (``stdin: true``, ``kubectl exec -i``):
+    each line runs as it arrives; on a TTY it prompts; end of input ends it."""
+    from k8s_internals.node.process import StdinPipe
+
+    kernel = Kernel(seed=0)
+    image = lookup("busybox")
+    lines: list[str] = []
+    proc = Process(kernel, argv=["sh"], env={"PATH": "/bin"}, hostname="bb", fs=FileSystem(),
+                   image=image, log=lambda stream, line: lines.append(f"{stream}: {line}"))
+    proc.stdin_pipe = StdinPipe()
+    proc.tty = True
+    program, _ = resolve_program(image, ["sh"])
+    assert program is not None
+    proc.start(program)
+    kernel.run(until=1)
+    assert proc.exit_code is None  # waiting for input, not EOF at once
+    proc.stdin_pipe.write("x=4\necho $((x * 2)); ls /nope\nech")
+    kernel.run(until=2)
+    assert lines == ["stdout: / # / # 8", "stderr: ls: /nope: No such file or directory"]
+    proc.stdin_pipe.write("o done")
+    proc.stdin_pipe.close()  # the partial line still runs, then the shell exits
+    kernel.run(until=3)
+    assert lines[2:] == ["stdout: / # done", "stdout: / # exit"]
+    assert proc.exit_code == 0  # the last command's status (``echo done``)
+
+
+def test_a_shell_without_an_open_stdin_exits_at_once() -> None:
+    proc, lines, _ = run("sh")
+    assert (proc.exit_code, lines) == (0, [])

@@ -87,7 +87,12 @@ def test_pods_get_bound(admin: Client, scheduler_client: Client, kernel: Kernel)
     assert sorted(e["message"] for e in scheduled) == sorted(
         f"Successfully assigned default/{p['metadata']['name']} to {p['spec']['nodeName']}"
         for p in pods)
-    assert {e["source"]["component"] for e in scheduled} == {"default-scheduler"}
+    # the new events API (events.k8s.io/v1), read back as core/v1: no source, no timestamps
+    assert {e["reportingComponent"] for e in scheduled} == {"default-scheduler"}
+    assert {e["reportingInstance"] for e in scheduled} == {"default-scheduler-control-plane"}
+    assert {e["action"] for e in scheduled} == {"Binding"}
+    assert all(e["source"] == {} and e["firstTimestamp"] is None and "count" not in e
+               and e["eventTime"].endswith("Z") and "." in e["eventTime"] for e in scheduled)
     # LeastAllocated spreads: two pods per node
     assert sorted(p["spec"]["nodeName"] for p in pods) == ["node-1", "node-1", "node-2",
                                                            "node-2"]
@@ -191,6 +196,9 @@ def test_preemption_evicts_lower_priority_pods(admin: Client, scheduler_client: 
     preempted = _events(admin, "Preempted")
     uid = names["high"]["metadata"]["uid"]
     assert [e["message"] for e in preempted] == [f"Preempted by pod {uid} on node node-1"] * 2
+    # Eventf(victim, pod, Normal, "Preempted", "Preempting", ...): the preemptor is related
+    assert {e["action"] for e in preempted} == {"Preempting"}
+    assert {e["related"]["name"] for e in preempted} == {"high"}
     # two victims (1 cpu = 3 x 300m; 500m needs two of them) are terminating, marked with the
     # DisruptionTarget condition; "high" is nominated to node-1 and waits
     victims = [n for n in names if names[n]["metadata"].get("deletionTimestamp")]

@@ -6,6 +6,10 @@
 - :mod:`.discovery` — ``/api``, ``/apis``, ``/api/v1``, ``/apis/<g>/<v>`` (legacy and
   ``apidiscovery.k8s.io/v2``);
 - :mod:`.server` — the threaded HTTPS server, watches, health, OpenAPI, :func:`serve_api`;
+- :mod:`.exec` — ``pods/exec`` and ``pods/attach`` (``kubectl exec``, ``attach``) over
+  :mod:`.websocket` (RFC 6455 and the ``v5.channel.k8s.io`` channels);
+- :mod:`.portforward` — ``pods/portforward`` (``kubectl port-forward``) over :mod:`.spdy`
+  (SPDY/3.1, tunnelled in a WebSocket or bare);
 - :mod:`.tls` — CA, serving and client certificates made at start;
 - :mod:`.kubeconfig` — identities (tokens, certificates), kubeconfigs, the token file and the
   viewer's ClusterRoleBinding.

@@ -18,7 +18,8 @@ Resource entries follow ``installer.go``: resources and subresources sorted by p
 (``pods``, ``pods/binding``, ``pods/eviction``...), verbs sorted, a subresource served in
 another group (``deployments/scale`` → ``autoscaling/v1`` ``Scale``) says so, and each main
 resource carries its ``storageVersionHash`` (``discovery.StorageVersionHash``: base64 of the
-first 8 bytes of SHA-256 of ``group/version/kind``). Groups are ordered by upstream's
+first 8 bytes of SHA-256 of ``group/version/kind`` of the storage version, so events.k8s.io
+events share core events' hash). Groups are ordered by upstream's
 ``APIVersionPriorities`` (``pkg/controlplane/apiserver/aggregator.go``).
 """
 
@@ -28,6 +29,7 @@ import base64
 import hashlib
 from typing import Any
 
+from ..conversion import storage_info
 from ..resources import RESOURCES, ResourceInfo, group_versions
 
 __all__ = [
@@ -135,7 +137,10 @@ def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
         if r.categories:
             entry["categories"] = list(r.categories)
         if r.persisted:
-            entry["storageVersionHash"] = storage_version_hash(r.group, r.version, r.kind)
+            # the hash of the version objects are *stored* in (events.k8s.io events: v1)
+            stored = storage_info(r)
+            entry["storageVersionHash"] = storage_version_hash(stored.group, stored.version,
+                                                               stored.kind)
         resources.append(entry)
         for s in sorted(r.subresources, key=lambda s: s.name):
             sub: dict[str, Any] = {"name": f"{r.plural}/{s.name}", "singularName": "",

@@ -63,6 +63,8 @@ MESSAGES: dict[str, Fields] = {
                          4: ("expirationSeconds", "int!")},
     "BoundObjectReference": {1: ("kind", "string"), 2: ("apiVersion", "string"),
                              3: ("name", "string"), 4: ("uid", "string")},
+    # ``kubectl auth whoami`` posts an empty SelfSubjectReview (its status is the server's)
+    "SelfSubjectReview": {1: ("metadata", _META)},
 
     # -- k8s.io/api/policy/v1/generated.proto -------------------------------------------------
     "Eviction": {1: ("metadata", _META), 2: ("deleteOptions", "DeleteOptions")},
@@ -427,6 +429,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "SelfSubjectAccessReview": ("authorization.k8s.io/v1",),
     "SelfSubjectRulesReview": ("authorization.k8s.io/v1",),
     "TokenRequest": ("authentication.k8s.io/v1",),
+    "SelfSubjectReview": ("authentication.k8s.io/v1",),
     "Eviction": ("policy/v1",),
     "PodDisruptionBudget": ("policy/v1",),
     "ConfigMap": ("v1",), "Secret": ("v1",), "Namespace": ("v1",), "ServiceAccount": ("v1",),

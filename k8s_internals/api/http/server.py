@@ -28,7 +28,8 @@ What is served (upstream: ``apiserver/pkg/endpoints/installer.go``, ``handlers/`
   ``allowWatchBookmarks``, label and field selectors; a resource version too old for the watch
   cache is answered ``200`` with one ``ERROR`` event carrying the ``410`` ``Expired`` Status,
   as the cacher does (``newErrWatcher``);
-- ``pods/log`` as ``text/plain``;
+- ``pods/log`` as ``text/plain``; with ``follow=true`` (``kubectl logs -f``) chunked, what the
+  container writes as it writes it, until the container stops;
 - non-resource URLs, authenticated and authorized like any request (RBAC's
   ``system:public-info-viewer`` lets anyone read ``/version``, ``/healthz``, ``/livez``,
   ``/readyz``; ``system:discovery`` lets the authenticated read discovery and OpenAPI):
@@ -49,7 +50,8 @@ What is served (upstream: ``apiserver/pkg/endpoints/installer.go``, ``handlers/`
   limit is 3145728``), JSON or YAML by ``Content-Type``.
 
 Simplifications: no HTTP/2 (ALPN offers ``http/1.1`` only), no protobuf (406 when nothing else
-is acceptable), no websockets, no ``exec``/``attach``/``port-forward``/``proxy``.
+is acceptable), no ``pods/proxy``; ``exec`` and ``attach`` are served as WebSockets only
+(no SPDY: :mod:`.exec`), ``port-forward`` as SPDY in a WebSocket or bare (:mod:`.portforward`).
 """
 
 from __future__ import annotations
@@ -79,8 +81,10 @@ from ..resources import ResourceInfo, lookup
 from ..schema import openapi_v3_bytes, openapi_v3_hash, openapi_v3_index
 from ..trace import Trace
 from . import discovery
+from .exec import STREAM_SUBRESOURCES, serve_exec
 from .impersonation import impersonate, is_impersonating
 from .negotiation import NOT_ACCEPTABLE_MESSAGE, Negotiated, negotiate
+from .portforward import serve_portforward
 from .protobuf import decode as decode_protobuf
 from .protobuf import is_protobuf
 from .routing import RequestInfo, request_info, to_request
@@ -137,6 +141,8 @@ VERSION_INFO = {
 }
 
 _JSON = "application/json"
+#: an answer whose body is at most this long goes out with its head in one write
+_ONE_WRITE_LIMIT = 64 * 1024
 
 
 @dataclass
@@ -232,6 +238,91 @@ def _serve_resource(api: APIServer, req: Request, neg: Negotiated, pretty: bool)
     headers = [("Audit-Id", resp.trace_id)] if resp.trace_id else []
     headers += [("Warning", _warning_header(w)) for w in resp.warnings]
     return Reply(resp.code, ctype, data, headers)
+
+
+#: how often a followed log (``kubectl logs -f``) is read again for what the container wrote
+LOG_FOLLOW_INTERVAL = 0.25
+
+
+@dataclass
+class _FollowedLog:
+    """A ``pods/log?follow=true`` stream: which container, how much of its log was sent."""
+
+    namespace: str
+    pod: str
+    uid: str
+    container: str
+    container_id: str
+    params: dict[str, str]
+    offset: int
+    limit: int | None
+    sent: int = 0
+
+
+def _container_status(pod: dict[str, Any], container: str) -> dict[str, Any]:
+    status = pod.get("status") or {}
+    return next((c for key in ("containerStatuses", "initContainerStatuses",
+                               "ephemeralContainerStatuses")
+                 for c in status.get(key) or [] if c.get("name") == container), {})
+
+
+def _log_start(api: APIServer, req: Request, neg: Negotiated, pretty: bool
+               ) -> tuple[Reply, _FollowedLog | None]:
+    """The first answer of a followed log (the chain, then the log so far, as without
+    ``follow``) and what to follow: the container the kubelet read, from the end of its log.
+
+    Upstream the API server proxies to the kubelet (``pkg/registry/core/pod/rest/log.go``,
+    ``LogREST.Get`` with ``follow`` → a streamed ``LocationStreamer``), whose ``ReadLogs``
+    (``pkg/kubelet/kuberuntime/logs/logs.go``) keeps reading the container's log file until
+    the container is not running any more."""
+    reply = _serve_resource(api, req, neg, pretty)
+    provider = api.log_provider
+    if reply.code != 200 or provider is None:
+        return reply, None
+    info = lookup("", "pods")
+    assert info is not None
+    pod = api.storage.get(info, req.namespace, req.name, None)
+    spec = pod.get("spec") or {}
+    container = req.param("container") or next(
+        (c["name"] for c in spec.get("containers") or []), "")
+    status = _container_status(pod, container)
+    if "running" not in (status.get("state") or {}):
+        return reply, None  # the log so far is all there will be
+    params = {k: v for k, v in (("container", container),
+                                ("timestamps", req.param("timestamps"))) if v}
+    whole = provider(pod, params).encode()
+    limit = int(req.param("limitBytes")) if req.param("limitBytes") else None
+    follow = _FollowedLog(req.namespace, req.name, (pod.get("metadata") or {}).get("uid", ""),
+                          container, str(status.get("containerID", "")), params, len(whole),
+                          limit, len(reply.body))
+    return reply, follow
+
+
+def _log_next(api: APIServer, follow: _FollowedLog) -> tuple[bytes, bool]:
+    """What the followed container wrote since the last read, and whether the stream ends
+    (the container stopped or was replaced, the pod is gone, ``limitBytes`` reached)."""
+    info = lookup("", "pods")
+    assert info is not None and api.log_provider is not None
+    try:
+        pod = api.storage.get(info, follow.namespace, follow.pod, None)
+    except errors.StatusError:
+        return b"", True
+    status = _container_status(pod, follow.container)
+    if (pod.get("metadata") or {}).get("uid") != follow.uid or \
+            str(status.get("containerID", "")) != follow.container_id:
+        return b"", True
+    try:
+        whole = api.log_provider(pod, follow.params).encode()
+    except errors.StatusError:
+        return b"", True
+    data = whole[follow.offset:]
+    follow.offset = len(whole)
+    done = "running" not in (status.get("state") or {})
+    if follow.limit is not None:
+        data = data[:max(0, follow.limit - follow.sent)]
+        done = done or follow.sent + len(data) >= follow.limit
+    follow.sent += len(data)
+    return data, done
 
 
 def _begin_trace(api: APIServer, req: Request) -> Any:
@@ -564,9 +655,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-cache, private")
         for k, v in reply.headers:
             self.send_header(k, v)
-        self.end_headers()
-        self.server.count()
-        if not head:
+        # the head and a small body in one write (one TLS record, one send); a large body
+        # is written on its own rather than copied once more into the head's buffer
+        self._headers_buffer.append(b"\r\n")
+        small = len(reply.body) <= _ONE_WRITE_LIMIT
+        if not head and small and reply.body:
+            self._headers_buffer.append(reply.body)
+        self.server.count()  # before the answer leaves: a client that got it sees it counted
+        self.flush_headers()
+        if not head and not small:
             self.wfile.write(reply.body)
 
     def _read_body(self) -> bytes | None:
@@ -665,12 +762,11 @@ class _Handler(BaseHTTPRequestHandler):
         parent = self.headers.get(PARENT_HEADER) or None
         accept = self.headers.get("Accept", "")
         ctype = self.headers.get("Content-Type", "application/json")
-        query = _query_lists(self.path)
         if not info.is_resource_request:
             req = Request(verb=info.verb, path=info.path, headers=headers, client_cert=cert,
                           user_agent=agent, parent_id=parent, version="")
-            return httpd.driver.call(_serve_path, httpd, req, info, accept, query,
-                                     timeout=REQUEST_TIMEOUT)
+            return _loop_call(httpd.driver, _serve_path, httpd, req, info, accept,
+                              _query_lists(self.path))
         neg = negotiate(accept)
         if neg is None:
             raise errors.not_acceptable(NOT_ACCEPTABLE_MESSAGE)
@@ -684,9 +780,16 @@ class _Handler(BaseHTTPRequestHandler):
             causes = parse_bool(self.headers.get(CAUSE_HEADER, ""))
             self._watch(req, neg, causes)
             return None
+        if req.resource == "pods" and req.subresource in STREAM_SUBRESOURCES:
+            return serve_exec(self, req)  # kubectl exec/attach: a WebSocket (.exec)
+        if req.resource == "pods" and req.subresource == "portforward":
+            return serve_portforward(self, req)  # kubectl port-forward: SPDY (.portforward)
         pretty = parse_bool(info.params.get("pretty", ""))
-        return httpd.driver.call(_serve_resource, httpd.api, req, neg, pretty,
-                                 timeout=REQUEST_TIMEOUT)
+        if method == "GET" and req.subresource == "log" and \
+                parse_bool(info.params.get("follow", "")) and \
+                not parse_bool(info.params.get("previous", "")):
+            return self._follow_log(req, neg, pretty)
+        return _loop_call(httpd.driver, _serve_resource, httpd.api, req, neg, pretty)
 
     # -- watch ------------------------------------------------------------------------------
 
@@ -751,6 +854,40 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             httpd.driver.call_soon_threadsafe(stream.stop)
 
+    def _follow_log(self, req: Request, neg: Negotiated, pretty: bool) -> Reply | None:
+        """``pods/log?follow=true`` (``kubectl logs -f``): the log so far, then what the
+        container writes, chunked, until it stops (or the client goes away)."""
+        httpd = self.server
+        reply, follow = httpd.driver.call(_log_start, httpd.api, req, neg, pretty,
+                                          timeout=REQUEST_TIMEOUT)
+        if follow is None:
+            return reply
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Cache-Control", "no-cache, private")
+            self.send_header("Transfer-Encoding", "chunked")
+            for k, v in reply.headers:
+                self.send_header(k, v)
+            self.end_headers()
+            httpd.count()
+            self._chunks([reply.body] if reply.body else [])
+            done = follow.limit is not None and follow.sent >= follow.limit
+            while not done and not httpd.stopping.wait(LOG_FOLLOW_INTERVAL):
+                if self._peer_closed():
+                    break
+                try:
+                    data, done = httpd.driver.call(_log_next, httpd.api, follow,
+                                                   timeout=REQUEST_TIMEOUT)
+                except (RuntimeError, TimeoutError):  # the loop stopped
+                    break
+                self._chunks([data] if data else [])
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (OSError, ssl.SSLError):
+            self.close_connection = True
+        return None
+
     def _chunks(self, items: list[bytes]) -> None:
         out = bytearray()
         for data in items:
@@ -777,6 +914,33 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _EndOfWatch(Exception):
     pass
+
+
+def _loop_call(driver: RealTimeDriver, fn: Callable[..., Any], *args: Any,
+               timeout: float = REQUEST_TIMEOUT) -> Any:
+    """``driver.call(fn, *args)`` for one request: run ``fn`` on the loop thread and wait for
+    its result (or exception). A bare lock is the hand-off — released by the loop thread when
+    the result is there — instead of a ``Future``, whose ``Condition`` allocates a waiter lock
+    per wait and notifies through it: that is measurable per request."""
+    done = threading.Lock()
+    done.acquire()
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append((True, fn(*args)))
+        except BaseException as exc:
+            out.append((False, exc))
+        finally:
+            done.release()
+
+    driver.call_soon_threadsafe(run)
+    if not done.acquire(timeout=timeout):
+        raise TimeoutError(f"{getattr(fn, '__name__', fn)} did not complete in {timeout} s")
+    ok, value = out[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _default_type_meta(info: RequestInfo, body: bytes, ctype: str) -> tuple[bytes, str]:

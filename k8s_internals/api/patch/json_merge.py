@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..codec import deep_copy
 from .errors import bad_request, server_error
 
 __all__ = [
@@ -59,13 +60,13 @@ def merge_patch(doc: Any, patch: Any) -> Any:
         raise bad_request(ERR_BAD_JSON_PATCH)
     if not isinstance(patch, dict):
         if isinstance(patch, list):
-            return _prune_list_nulls(copy.deepcopy(patch))
+            return _prune_list_nulls(deep_copy(patch))
         raise bad_request(ERR_BAD_JSON_PATCH)
-    patch = copy.deepcopy(patch)
+    patch = deep_copy(patch)
     if not isinstance(doc, dict):
         # "Not an error, just not a doc, so we turn straight into the patch"
         return _prune_dict_nulls(patch)
-    result = copy.deepcopy(doc)
+    result = deep_copy(doc)
     _merge_docs(result, patch)
     return result
 

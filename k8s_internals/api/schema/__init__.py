@@ -3,9 +3,9 @@
 - :mod:`.types` — the small language (``Struct``, ``ListOf``, ``MapOf``, ``Ref``, leaves such as
   ``STRING``, ``INT32``, ``QUANTITY``, ``INT_OR_STRING``) and the registry :data:`SCHEMAS`;
 - one module per API group with the types themselves: :mod:`.meta` (meta/v1), :mod:`.core`,
-  :mod:`.apps`, :mod:`.rbac`, :mod:`.coordination`, :mod:`.discovery`, :mod:`.storage`,
-  :mod:`.scheduling`, :mod:`.authorization`, :mod:`.authentication`, :mod:`.autoscaling`,
-  :mod:`.policy`;
+  :mod:`.apps`, :mod:`.rbac`, :mod:`.coordination`, :mod:`.discovery`, :mod:`.events`,
+  :mod:`.storage`, :mod:`.scheduling`, :mod:`.authorization`, :mod:`.authentication`,
+  :mod:`.autoscaling`, :mod:`.policy`;
 - uses: :func:`unknown_fields` / :func:`strict_errors` (``fieldValidation=Strict|Warn``,
   :mod:`.strict`), :func:`openapi_v3` / :func:`openapi_v3_index` (``/openapi/v3`` for kubectl,
   :mod:`.openapi`), :func:`merge_key` / :func:`patch_strategies` (strategic merge patch,
@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (each module registers its types)
     coordination,
     core,
     discovery,
+    events,
     meta,
     policy,
     rbac,

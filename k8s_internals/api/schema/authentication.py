@@ -1,4 +1,5 @@
-"""authentication.k8s.io/v1: TokenRequest (the serviceaccounts/token subresource).
+"""authentication.k8s.io/v1: TokenRequest (the serviceaccounts/token subresource) and
+SelfSubjectReview (``kubectl auth whoami``).
 
 Upstream: ``staging/src/k8s.io/api/authentication/v1/types.go``
 (field names from the ``json`` tags, required fields, ``+enum``, ``+listType``/``+listMapKey``,
@@ -13,6 +14,8 @@ from .types import (
     INT64,
     STRING,
     TIME,
+    ListOf,
+    MapOf,
     atomic,
 )
 
@@ -37,4 +40,19 @@ AUTHENTICATION.struct("BoundObjectReference", {
     "kind": STRING,
     "name": STRING,
     "uid": STRING,
+})
+
+AUTHENTICATION.plain_kind("SelfSubjectReview", {
+    "status": AUTHENTICATION.ref("SelfSubjectReviewStatus"),
+})
+
+AUTHENTICATION.struct("SelfSubjectReviewStatus", {
+    "userInfo": AUTHENTICATION.ref("UserInfo"),
+})
+
+AUTHENTICATION.struct("UserInfo", {
+    "extra": MapOf(ListOf(STRING)),
+    "groups": atomic(STRING),
+    "uid": STRING,
+    "username": STRING,
 })

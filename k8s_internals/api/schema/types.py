@@ -52,6 +52,7 @@ __all__ = [
     "CORE",
     "DISCOVERY",
     "DOUBLE",
+    "EVENTS",
     "FIELDS_V1",
     "INT32",
     "INT64",
@@ -271,6 +272,7 @@ AUTHORIZATION = Package("io.k8s.api.authorization.v1", "authorization.k8s.io", "
 AUTOSCALING = Package("io.k8s.api.autoscaling.v1", "autoscaling", "v1")
 COORDINATION = Package("io.k8s.api.coordination.v1", "coordination.k8s.io", "v1")
 DISCOVERY = Package("io.k8s.api.discovery.v1", "discovery.k8s.io", "v1")
+EVENTS = Package("io.k8s.api.events.v1", "events.k8s.io", "v1")
 POLICY = Package("io.k8s.api.policy.v1", "policy", "v1")
 RBAC = Package("io.k8s.api.rbac.v1", "rbac.authorization.k8s.io", "v1")
 SCHEDULING = Package("io.k8s.api.scheduling.v1", "scheduling.k8s.io", "v1")

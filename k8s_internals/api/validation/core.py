@@ -103,6 +103,8 @@ __all__ = [
     "validate_endpoints_update",
     "validate_event",
     "validate_event_update",
+    "validate_events_v1_event_create",
+    "validate_events_v1_event_update",
     "validate_limit_range",
     "validate_limit_range_update",
     "validate_namespace",
@@ -3929,3 +3931,69 @@ def validate_event(event: Mapping[str, Any]) -> ErrorList:
 def validate_event_update(new: Mapping[str, Any], old: Mapping[str, Any]) -> ErrorList:
     """``ValidateEventUpdate`` for ``v1``: the legacy rules on the new event."""
     return validate_event(new)
+
+
+def _validate_v1_event_series(event: Mapping[str, Any]) -> ErrorList:
+    """``validateV1EventSeries``: a series counts at least 2 and has a ``lastObservedTime``."""
+    errs = ErrorList()
+    series = event.get("series")
+    if series is not None:
+        series = jdict(series)
+        if jint(series.get("count")) < 2:
+            errs.append(invalid(Path("series.count"), "", "should be at least 2"))
+        if not series.get("lastObservedTime"):
+            errs.append(required(Path("series.lastObservedTime"), ""))
+    return errs
+
+
+def validate_events_v1_event_create(event_v1: Mapping[str, Any]) -> ErrorList:
+    """``ValidateEventCreate`` for a request to ``events.k8s.io/v1``: the legacy rules, then
+    the strict ones for new events (metadata, series, ``eventTime`` required, ``type`` Normal or
+    Warning, no deprecated fields). The event is checked as upstream's internal object, so
+    paths use the core names (``involvedObject``, ``firstTimestamp``, ``source``...)."""
+    from ..conversion import events_v1_to_core_event
+
+    event = events_v1_to_core_event(dict(event_v1))
+    errs = validate_event(event)
+    errs.extend(validate_kube_object_meta(jdict(event.get("metadata")), True,
+                                          name_is_dns_subdomain, Path("metadata")))
+    errs.extend(_validate_v1_event_series(event))
+    if not event.get("eventTime"):
+        errs.append(required(Path("eventTime"), ""))
+    etype = jstr(event.get("type"))
+    if etype not in ("Normal", "Warning"):
+        errs.append(invalid(Path("type"), "", f"has invalid value: {etype}"))
+    for key in ("firstTimestamp", "lastTimestamp"):
+        if event.get(key):
+            errs.append(invalid(Path(key), "", "needs to be unset"))
+    if jint(event.get("count")) != 0:
+        errs.append(invalid(Path("count"), "", "needs to be unset"))
+    source = jdict(event.get("source"))
+    if source.get("component") or source.get("host"):
+        errs.append(invalid(Path("source"), "", "needs to be unset"))
+    return errs
+
+
+def validate_events_v1_event_update(new_v1: Mapping[str, Any],
+                                    old_v1: Mapping[str, Any]) -> ErrorList:
+    """``ValidateEventUpdate`` for a request to ``events.k8s.io/v1``: the legacy rules, the
+    metadata update rules, the series when it changed, and every other field immutable
+    (upstream checks ``reason`` twice, so a changed reason is reported twice)."""
+    from ..conversion import events_v1_to_core_event
+
+    new = events_v1_to_core_event(dict(new_v1))
+    old = events_v1_to_core_event(dict(old_v1))
+    errs = validate_event(new)
+    errs.extend(validate_kube_object_meta_update(jdict(new.get("metadata")),
+                                                 jdict(old.get("metadata")), Path("metadata")))
+    if normalize_json(new.get("series")) != normalize_json(old.get("series")):
+        errs.extend(_validate_v1_event_series(new))
+    for key, path in (("involvedObject", "involvedObject"), ("reason", "reason"),
+                      ("message", "message"), ("source", "source"),
+                      ("firstTimestamp", "firstTimestamp"), ("lastTimestamp", "lastTimestamp"),
+                      ("count", "count"), ("reason", "reason"), ("type", "type"),
+                      ("eventTime", "eventTime"), ("action", "action"), ("related", "related"),
+                      ("reportingComponent", "reportingController"),
+                      ("reportingInstance", "reportingInstance")):
+        errs.extend(validate_immutable_field(new.get(key), old.get(key), Path(path)))
+    return errs

@@ -52,6 +52,10 @@ KINDS: dict[tuple[str, str], tuple[Create, Update, Update | None]] = {
                                     core.validate_persistent_volume_claim_status_update),
     ("", "Endpoints"): (core.validate_endpoints, core.validate_endpoints_update, None),
     ("", "Event"): (core.validate_event, core.validate_event_update, None),
+    # events.k8s.io/v1 is served from the core events' storage but validated as its own
+    # request version (pkg/apis/core/validation/events.go ValidateEventCreate/Update)
+    ("events.k8s.io", "Event"): (core.validate_events_v1_event_create,
+                                 core.validate_events_v1_event_update, None),
     ("apps", "Deployment"): (apps.validate_deployment, apps.validate_deployment_update,
                              apps.validate_deployment_status_update),
     ("apps", "ReplicaSet"): (apps.validate_replica_set, apps.validate_replica_set_update,

@@ -2,6 +2,7 @@
 
 - :class:`Kubelet` — one node's agent; ``Kubelet(client, kernel, "node-1").start()``;
 - :func:`make_log_provider` — what the API server calls for ``pods/log``;
+- :mod:`.exec` — ``exec`` and ``attach`` streams into running containers;
 - :func:`control_plane_manifests` — kubeadm's static pods for a control-plane node.
 """
 

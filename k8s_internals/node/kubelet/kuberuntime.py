@@ -450,7 +450,9 @@ class RuntimeManager:
                          "io.kubernetes.pod.terminationGracePeriod":
                              str(spec.get("terminationGracePeriodSeconds", 30))},
             termination_message_path=container.get("terminationMessagePath",
-                                                   "/dev/termination-log"))
+                                                   "/dev/termination-log"),
+            stdin=bool(container.get("stdin")), stdin_once=bool(container.get("stdinOnce")),
+            tty=bool(container.get("tty")))
         try:
             cid = yield self.runtime.create_container(sandbox_id, config)
         except CRIError as exc:

@@ -144,4 +144,6 @@ def make_log_provider(kubelet_for: Callable[[str], Kubelet | None]
                                       tail_lines=opts.tail_lines, timestamps=opts.timestamps,
                                       since_seconds=opts.since_seconds,
                                       limit_bytes=opts.limit_bytes)
+    # ``exec`` finds the kubelets through the same lookup (see :mod:`.exec`)
+    provider.__dict__["kubelet_for"] = kubelet_for
     return provider

@@ -322,8 +322,8 @@ class DefaultPreemption:
                     if getattr(err, "code", None) != 404:
                         return Status(Code.Error, err=err)
             if h.recorder is not None:
-                h.recorder.event(victim, EVENT_NORMAL, "Preempted",
-                                 f"Preempted by pod {uid} on node {c.name}")
+                h.recorder.eventf(victim, pod, EVENT_NORMAL, "Preempted", "Preempting",
+                                  "Preempted by pod %s on node %s", uid, c.name)
         nominator = h.nominator
         if nominator is not None and client is not None:
             prio = pod_priority(pod)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
-from k8s_internals.api.http.discovery import storage_version_hash
+from k8s_internals.api.http.discovery import (
+    aggregated_discovery,
+    api_resource_list,
+    storage_version_hash,
+)
 from k8s_internals.api.http.negotiation import negotiate, parse_accept
 from k8s_internals.api.resources import RESOURCES, group_versions
 
@@ -116,7 +120,13 @@ def test_kubectl_api_resources(served: Served) -> None:
     assert rows["deployments"] == ["deployments", "deploy", "apps/v1", "true", "Deployment"]
     assert rows["clusterroles"] == ["clusterroles", "rbac.authorization.k8s.io/v1", "false",
                                     "ClusterRole"]
-    assert len(rows) == len(RESOURCES)
+    assert len(out) - 1 == len(RESOURCES)
+    # events in two groups from one storage (core/v1 and events.k8s.io/v1)
+    assert [line.split() for line in out[1:] if line.startswith("events ")] == [
+        ["events", "ev", "v1", "true", "Event"],
+        ["events", "ev", "events.k8s.io/v1", "true", "Event"]]
+    assert rows["selfsubjectreviews"] == ["selfsubjectreviews", "authentication.k8s.io/v1",
+                                          "false", "SelfSubjectReview"]
     wide = served.kubectl("api-resources", "-o", "wide", "--api-group=apps", check=True)
     assert "create,delete,deletecollection,get,list,patch,update,watch" in wide.stdout
     assert "all" in wide.stdout  # categories
@@ -138,3 +148,19 @@ def test_openapi_v3(served: Served) -> None:
     assert served.request("GET", "/openapi/v2")[0] == 404
     # discovery and OpenAPI are for the authenticated (system:discovery)
     assert served.request("GET", "/openapi/v3", token=None)[0] == 401
+
+
+def test_events_are_served_in_two_groups_with_one_storage_version() -> None:
+    """events.k8s.io/v1 events share core events' storage, hence their storageVersionHash."""
+    doc = api_resource_list("events.k8s.io", "v1")
+    assert doc is not None
+    [events] = doc["resources"]
+    assert (events["name"], events["kind"], events["shortNames"]) == ("events", "Event", ["ev"])
+    assert events["storageVersionHash"] == storage_version_hash("", "v1", "Event") \
+        == "r2yiGXH7wu8="
+    groups = [i["metadata"]["name"] for i in aggregated_discovery(legacy=False)["items"]]
+    assert groups[:4] == ["apps", "events.k8s.io", "authentication.k8s.io",
+                          "authorization.k8s.io"]
+    auth = api_resource_list("authentication.k8s.io", "v1")
+    assert auth is not None and [r["name"] for r in auth["resources"]] == ["selfsubjectreviews"]
+    assert auth["resources"][0]["verbs"] == ["create"]

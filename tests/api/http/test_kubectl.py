@@ -13,7 +13,12 @@ import time
 import pytest
 import yaml
 
-from .conftest import KUBECTL, Served
+from k8s_internals.api.resources import lookup
+from k8s_internals.client.client import Client
+from k8s_internals.client.events import EventBroadcaster
+from k8s_internals.client.transport import InProcessTransport
+
+from .conftest import KUBECTL, Served, call
 
 CONFIGMAP = """\
 apiVersion: v1
@@ -245,3 +250,95 @@ def test_client_certificate_context(served: Served) -> None:
     out = served.kubectl("--context", "admin-cert@k8s-internals", "get", "ns", "default",
                          check=True)
     assert out.stdout.splitlines()[1].split()[:2] == ["default", "Active"]
+
+
+# -- auth whoami (authentication.k8s.io/v1 SelfSubjectReview, sent as protobuf) --------------
+
+
+def _whoami(out: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["ATTRIBUTE", "VALUE"]
+    return {line.split(None, 1)[0]: line.split(None, 1)[1].strip() for line in lines[1:]}
+
+
+def test_auth_whoami(served: Served) -> None:
+    assert _whoami(served.kubectl("auth", "whoami", check=True)) == {
+        "Username": "kubernetes-admin", "Groups": "[system:masters system:authenticated]"}
+    assert _whoami(served.kubectl("--user", "viewer", "auth", "whoami", check=True)) == {
+        "Username": "viewer", "Groups": "[system:authenticated]"}
+    token = served.kubectl("create", "token", "default", check=True).stdout.strip()
+    sa = _whoami(served.kubectl("--token", token, "auth", "whoami", check=True))
+    assert sa["Username"] == "system:serviceaccount:default:default"
+    assert sa["Groups"] == ("[system:serviceaccounts system:serviceaccounts:default "
+                            "system:authenticated]")
+    assert sa["UID"] == served.api.storage.get_or_none(
+        lookup("", "serviceaccounts"), "default", "default")["metadata"]["uid"]
+    body = json.loads(served.kubectl("auth", "whoami", "-o", "json", check=True).stdout)
+    assert body["kind"] == "SelfSubjectReview"
+    assert body["apiVersion"] == "authentication.k8s.io/v1"
+    assert body["status"]["userInfo"] == {"username": "kubernetes-admin",
+                                          "groups": ["system:masters", "system:authenticated"]}
+
+
+# -- events.k8s.io/v1 (the scheduler's events) read with kubectl ------------------------------
+
+
+def test_scheduler_events_through_both_apis(served: Served) -> None:
+    """What kube-scheduler writes (the events.k8s.io/v1 recorder, as system:kube-scheduler),
+    read back by kubectl through both groups, ``kubectl events`` and ``describe``."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "sched-demo"},
+           "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}
+    assert served.json("POST", "/api/v1/namespaces/default/pods", body=pod)[0] == 201
+
+    def emit() -> None:
+        client = Client(InProcessTransport(served.api), served.token("kube-scheduler"),
+                        name="kube-scheduler")
+        rec = EventBroadcaster(client, served.api.kernel).new_recorder("default-scheduler",
+                                                                       "control-plane")
+        p = client.get("pods", "sched-demo", "default")
+        rec.eventf(p, None, "Normal", "Scheduled", "Binding",
+                   "Successfully assigned %s/%s to %s", "default", "sched-demo", "node-1")
+        for _ in range(2):
+            rec.eventf(p, None, "Warning", "FailedScheduling", "Scheduling",
+                       "0/1 nodes are available")
+
+    call(served, emit)
+    selector = "--field-selector=involvedObject.name=sched-demo"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        out = served.kubectl("get", "events.v1.events.k8s.io", selector, "-o", "json",
+                             check=True)
+        items = json.loads(out.stdout)["items"]
+        if any(i.get("series") for i in items):
+            break
+        time.sleep(0.1)
+    assert [(i["reason"], i["action"], i["reportingController"], i["reportingInstance"])
+            for i in items] == [
+        ("Scheduled", "Binding", "default-scheduler", "default-scheduler-control-plane"),
+        ("FailedScheduling", "Scheduling", "default-scheduler",
+         "default-scheduler-control-plane")]
+    assert items[1]["series"]["count"] == 2
+    core = json.loads(served.kubectl("get", "events", selector, "-o", "json",
+                                     check=True).stdout)["items"]
+    assert [(e["source"], e["firstTimestamp"], e["reportingComponent"]) for e in core] == [
+        ({}, None, "default-scheduler")] * 2
+    assert all(e["eventTime"] == i["eventTime"] for e, i in zip(core, items, strict=True))
+    table = served.kubectl("get", "events.v1.events.k8s.io", selector, check=True).stdout
+    rows = [line.split() for line in table.splitlines()]
+    assert rows[0] == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert [r[2:4] for r in rows[1:]] == [["Scheduled", "pod/sched-demo"],
+                                          ["FailedScheduling", "pod/sched-demo"]]
+    events = served.kubectl("events", "--for", "pod/sched-demo", check=True).stdout
+    lines = events.splitlines()
+    assert lines[0].split() == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert "Successfully assigned default/sched-demo to node-1" in lines[1]
+    assert " (x2 over " in lines[2] and "FailedScheduling" in lines[2]
+    described = served.kubectl("describe", "pod", "sched-demo", check=True).stdout
+    ev_lines = described.split("Events:\n", 1)[1].splitlines()
+    assert ev_lines[0].split() == ["Type", "Reason", "Age", "From", "Message"]
+    assert ev_lines[2].split()[:2] == ["Normal", "Scheduled"]
+    assert ev_lines[2].split()[3:] == ["default-scheduler", "Successfully", "assigned",
+                                       "default/sched-demo", "to", "node-1"]
+    assert ev_lines[3].split()[:2] == ["Warning", "FailedScheduling"]
+    assert "(x2 over " in ev_lines[3] and ev_lines[3].rstrip().endswith(
+        "default-scheduler  0/1 nodes are available")
