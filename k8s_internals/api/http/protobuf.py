@@ -30,8 +30,9 @@ core/v1 (Pod, PodSpec and the whole container tree, ConfigMap, Secret, Namespace
 ServiceAccount, Service, ResourceQuota), apps/v1 (Deployment, ReplicaSet, DaemonSet),
 rbac/v1, scheduling/v1, policy/v1, batch/v1, networking/v1 (Ingress), autoscaling/v1,
 authorization/v1, authentication/v1. Kinds the simulator does not serve (PodDisruptionBudget,
-Job, CronJob, Ingress, HorizontalPodAutoscaler) are decoded too, so that kubectl gets
-upstream's ``404`` for the resource rather than a ``415`` for its body.
+Job, CronJob, Ingress, HorizontalPodAutoscaler) have tables too, so a body of theirs decodes
+wherever it is sent; posted to their own URLs they are not read at all — the HTTPS front
+answers upstream's ``404`` for a resource that is not served before looking at the body.
 
 What the Go round trip means for the JSON (go-to-protobuf writes every non-pointer field, even
 empty, and pointer fields only when set; encoding/json then drops ``omitempty`` zero values but

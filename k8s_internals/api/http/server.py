@@ -770,7 +770,8 @@ class _Handler(BaseHTTPRequestHandler):
         neg = negotiate(accept)
         if neg is None:
             raise errors.not_acceptable(NOT_ACCEPTABLE_MESSAGE)
-        if body and is_protobuf(ctype):
+        if body and is_protobuf(ctype) and lookup(info.api_group, info.resource) is not None:
+            # a resource that is not served is a 404 from the mux before any body is read
             body, ctype = dumps(decode_protobuf(body)).encode(), _JSON
         elif body and method in ("POST", "PUT"):
             body, ctype = _default_type_meta(info, body, ctype)

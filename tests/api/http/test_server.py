@@ -206,6 +206,11 @@ def test_protobuf_review_bodies(served: Served) -> None:
     code, status = served.json("POST", "/api/v1/namespaces/default/limitranges", body=unknown,
                                headers={"Content-Type": "application/vnd.kubernetes.protobuf"})
     assert code == 415 and status["reason"] == "UnsupportedMediaType"
+    # a resource that is not served: 404 before the body is looked at
+    foo = MAGIC + field(1, field(1, b"example.com/v1") + field(2, b"Foo")) + field(2, b"")
+    code, status = served.json("POST", "/apis/example.com/v1/namespaces/default/foos", body=foo,
+                               headers={"Content-Type": "application/vnd.kubernetes.protobuf"})
+    assert code == 404 and status["reason"] == "NotFound"
 
 
 # -- watches --------------------------------------------------------------------------------------
