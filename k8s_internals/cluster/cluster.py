@@ -34,7 +34,6 @@ from ..api.authn.token_file import TokenEntry
 from ..api.server import APIServer
 from ..api.trace import Trace
 from ..client.client import Client
-from ..client.informer import InformerFactory
 from ..client.transport import InProcessTransport
 from ..controllers.manager import ControllerManager
 from ..kubectl import Kubectl
@@ -218,21 +217,25 @@ class Cluster:
     # -- add-on pods start their components ----------------------------------------------------
 
     def _watch_addon_pods(self) -> None:
-        watcher = InformerFactory(self.admin, self.kernel).informer("pods", "kube-system")
-
-        def on_pod(pod: dict[str, Any]) -> None:
-            labels = pod.get("metadata", {}).get("labels") or {}
-            node = pod.get("spec", {}).get("nodeName", "")
-            running = pod.get("status", {}).get("phase") == "Running"
-            if labels.get("k8s-app") == "kube-proxy" and running and node in self.proxies:
-                proxy = self.proxies[node]
-                if node not in self._proxy_started:
-                    self._proxy_started.add(node)
-                    proxy.run()
-
+        """Start a node's kube-proxy when its DaemonSet pod's container starts there: the
+        runtime's container events (what the kubelet's PLEG reads), not an API watch — the
+        simulator's stand-in for the container's process being the proxy, so it adds no
+        request to the traces."""
         self._proxy_started: set[str] = set()
-        watcher.add_event_handler(on_add=on_pod, on_update=lambda old, new: on_pod(new))
-        watcher.start()
+        for node, kubelet in self.kubelets.items():
+            runtime = kubelet.runtime
+
+            def on_event(ev: Any, node: str = node, runtime: Any = runtime) -> None:
+                if ev.type != "CONTAINER_STARTED_EVENT" or node in self._proxy_started:
+                    return
+                c = runtime.containers.get(ev.container_id)
+                if c is None or c.image is None or c.image.repository.rsplit("/", 1)[-1] != \
+                        "kube-proxy" or node not in self.proxies:
+                    return
+                self._proxy_started.add(node)
+                self.proxies[node].run()
+
+            runtime.add_listener(on_event)
 
     def _mark_control_plane(self) -> None:
         """kubeadm's ``mark-control-plane`` phase: the node-role labels, as the admin."""

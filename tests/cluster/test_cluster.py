@@ -42,6 +42,17 @@ def test_boot_gives_ready_nodes_and_the_kube_system_pods(booted: Cluster) -> Non
         "10.96.0.10")
 
 
+def test_each_kube_proxy_starts_with_its_container_and_only_components_use_the_api(
+        booted: Cluster) -> None:
+    """The kube-proxy DaemonSet pod's container starting is what starts the node's proxy (the
+    runtime's container events), so nothing but the components and kubectl is in the traces:
+    no watch by the admin that a real cluster would not have."""
+    assert booted._proxy_started == {"control-plane", "node-1", "node-2"}
+    assert all(p._started and p.initialized for p in booted.proxies.values())
+    watches = booted.api.tracer.query(verb="watch")
+    assert watches and not [t for t in watches if t.component.startswith("kubectl")]
+
+
 def _deploy_and_reach(c: Cluster) -> None:
     c.apply(KUBIA)
     c.run()
