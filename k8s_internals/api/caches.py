@@ -27,6 +27,7 @@ _WATCHED = (
     "pods",
     "persistentvolumes",
 )
+_RBAC = frozenset(r for r in _WATCHED if r.endswith(".rbac.authorization.k8s.io"))
 
 
 class ServerCaches:
@@ -35,6 +36,8 @@ class ServerCaches:
 
     def __init__(self) -> None:
         self._objs: dict[str, dict[str, Obj]] = {r: {} for r in _WATCHED}
+        #: changes with every RBAC object written: the RBAC authorizer's decision cache key
+        self.generation = 0
 
     @staticmethod
     def watched() -> tuple[str, ...]:
@@ -45,6 +48,8 @@ class ServerCaches:
         bucket.clear()
         for o in items:
             bucket[self._key(o)] = o
+        if resource in _RBAC:
+            self.generation += 1
 
     @staticmethod
     def _key(o: Obj) -> str:
@@ -59,6 +64,8 @@ class ServerCaches:
             bucket.pop(key, None)
         else:
             bucket[key] = ev.obj
+        if resource in _RBAC:
+            self.generation += 1
 
     # -- RBACLister ----------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ from .codec import deep_copy
 from .jsondiff import json_patch_diff
 from .request import Request, Response
 from .resources import ResourceInfo, lookup
-from .trace import Outcome, StoreWrite, Trace, Tracer, TraceStep
+from .trace import Outcome, StoreWrite, Trace, Tracer
 from .user import UserInfo
 from .versioned_storage import VersionedStorage
 from .watchcache import CacheWatcher, WatchCache
@@ -123,6 +123,8 @@ class APIServer:
         self.component_status_provider = ComponentStatuses(self.store)
         #: ``pods/log``: set by whoever runs kubelets (``fn(pod, params) -> str``)
         self.log_provider: Callable[[dict[str, Any], dict[str, str]], str] | None = None
+        self._admission_context: Any = None
+        self._authn_details: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._compact_next = 0
         self.compaction_interval = compaction_interval
         if compaction_interval > 0:
@@ -143,7 +145,7 @@ class APIServer:
 
     def _step(self, ctx: _Ctx, step: str, plugin: str, outcome: Outcome,
               detail: Any = None) -> None:
-        ctx.trace.steps.append(TraceStep(step, plugin, outcome, detail, self.kernel.now))
+        ctx.trace.add_step(step, plugin, outcome, detail, self.kernel.now)
 
     def _request_info(self, ctx: _Ctx) -> None:
         req = ctx.req
@@ -187,7 +189,22 @@ class APIServer:
         ctx.user = out.user
         ctx.trace.user = out.user.name
         self._step(ctx, "authentication", out.authenticator, Outcome.OK,
-                   {"user": out.user.to_dict(), "attempts": attempts})
+                   self._authn_detail(out.user, attempts))
+
+    def _authn_detail(self, user: UserInfo, attempts: list[str]) -> dict[str, Any]:
+        """The authentication step's detail. A client sends the same credential request after
+        request, so the (read-only) detail of the same user and attempts is made once and
+        shared by their traces: the trace ring then holds one copy instead of thousands."""
+        key = (user.name, user.uid, tuple(user.groups),
+               tuple((k, tuple(v)) for k, v in sorted(user.extra.items())) if user.extra else (),
+               tuple(attempts))
+        cache = self._authn_details
+        detail = cache.get(key)
+        if detail is None:
+            if len(cache) >= 1024:
+                cache.clear()
+            detail = cache[key] = {"user": user.to_dict(), "attempts": attempts}
+        return detail
 
     def _authz_attributes(self, ctx: _Ctx) -> AuthzAttributes:
         req = ctx.req
@@ -229,10 +246,14 @@ class APIServer:
                old: dict[str, Any] | None) -> None:
         a = self._admission_attrs(ctx, op, obj, old)
         actx = self.admission_context
+        # the object as the plugin found it, for its patch; one copy serves every plugin until
+        # one of them changes something (an empty patch means ``before == obj``)
+        before: dict[str, Any] | None = None
         for plugin in self.mutating:
             if not plugin.handles(op):
                 continue
-            before = deep_copy(obj) if obj is not None else None
+            if before is None and obj is not None:
+                before = deep_copy(obj)
             try:
                 plugin.admit(a, actx)
             except AdmissionError as exc:
@@ -242,6 +263,8 @@ class APIServer:
                 self._step(ctx, "mutating-admission", plugin.name, Outcome.REJECTED, exc.message)
                 raise
             patch = json_patch_diff(before, obj) if obj is not None else []
+            if patch:
+                before = None
             self._step(ctx, "mutating-admission", plugin.name,
                        Outcome.PATCHED if patch else Outcome.OK, patch or None)
 
@@ -286,9 +309,12 @@ class APIServer:
 
     @property
     def admission_context(self) -> Any:
-        from .internal import InternalAccess
+        access = self._admission_context
+        if access is None:
+            from .internal import InternalAccess
 
-        return InternalAccess(self)
+            access = self._admission_context = InternalAccess(self)
+        return access
 
     def _record_write(self, ctx: _Ctx, key: str, revision: int, op: str) -> None:
         self.tracer.record_write(ctx.trace, StoreWrite(key, revision, op, ctx.trace.id))

@@ -184,16 +184,21 @@ class Storage:
         ``precondition_rv`` the stored resourceVersion must match (``409 Conflict`` otherwise);
         without it a lost race is retried against the fresh object, as upstream does for
         patches and for updates that omit ``resourceVersion``.
+
+        The stored value is decoded once per attempt: ``transform`` gets that object and may
+        change it in place (or return it), and ``old`` is the same object, so a caller that
+        reads ``old`` must use a transform that leaves its argument alone (as the PUT/PATCH
+        handler's does: it builds the new object from a copy).
         """
         key = info.key(namespace, name).encode()
         for _ in range(retries):
             kv = self.store.get(key)
             if kv is None:
                 raise errors.not_found(info.group, info.plural, name)
-            current = decode_object(kv.value, kv.mod_revision)
             if precondition_rv and precondition_rv != str(kv.mod_revision):
                 raise errors.conflict(info.group, info.plural, name)
-            new = transform(decode_object(kv.value, kv.mod_revision))
+            current = decode_object(kv.value, kv.mod_revision)
+            new = transform(current)
             data = self._value(new)
             if data == kv.value:
                 # nothing changed: upstream skips the write and keeps the resourceVersion

@@ -18,6 +18,10 @@ Mirrors ``staging/src/k8s.io/apiserver/pkg/storage/cacher/`` (``cacher.go``, ``w
 
 Simplification: upstream's window is sized by time and count per resource; here it is a count
 (``window`` events per resource, default 10,000) and is also trimmed when the store compacts.
+The window keeps each event's stored bytes; the object is decoded once when the event is
+committed (all watchers share it) and again only for a replay, and the old object (the store's
+``prev_kv``; upstream's cacher keeps it from its own store) only when a watcher's filter needs it
+— a MODIFIED event that starts or stops matching.
 """
 
 from __future__ import annotations
@@ -29,9 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sim import Kernel
-from ..store import EventType, Store, Watch, WatchEvent
+from ..store import EventType, KeyValue, Store, Watch, WatchEvent
 from . import errors
-from .codec import deep_copy
 from .resources import RESOURCES, ResourceInfo
 from .storage import decode_object
 from .trace import Tracer, WatchNotice
@@ -41,13 +44,55 @@ __all__ = ["CacheEvent", "CacheWatcher", "WatchCache"]
 Filter = Callable[[dict[str, Any]], bool]
 
 
-@dataclass(frozen=True)
 class CacheEvent:
-    type: str  # ADDED | MODIFIED | DELETED
-    obj: dict[str, Any]
-    prev: dict[str, Any] | None
-    revision: int
-    key: str
+    """One committed change: ``type`` (ADDED | MODIFIED | DELETED), the object after it (``obj``;
+    for a DELETED event the last state with the deletion's revision), the revision and key, and
+    ``prev``, the object before it (from the store's ``prev_kv``).
+
+    The window keeps the store's bytes, not decoded objects: ``obj`` is decoded when the event
+    is committed (every watcher and listener gets that one object) and ``prev`` only if a
+    watcher's filter must look at the old object; once the event has been dispatched both are
+    dropped (:meth:`_release`) and decoded again, with the same content, if a watch replays the
+    event. So the window does not hold a second tree of dicts per event for the collector to
+    walk."""
+
+    __slots__ = ("_kv", "_obj", "_prev", "_prev_kv", "key", "revision", "type")
+
+    def __init__(self, type: str, kv: KeyValue, prev_kv: KeyValue | None, revision: int,
+                 key: str) -> None:
+        self.type = type
+        self.revision = revision
+        self.key = key
+        #: what ``obj`` decodes from: the put's value, or the deleted key's last value
+        self._kv = kv
+        self._prev_kv = prev_kv
+        self._obj: dict[str, Any] | None = None
+        self._prev: dict[str, Any] | None = None
+
+    @property
+    def obj(self) -> dict[str, Any]:
+        obj = self._obj
+        if obj is None:
+            obj = self._obj = decode_object(self._kv.value, self.revision)
+        return obj
+
+    @property
+    def prev(self) -> dict[str, Any] | None:
+        if self._prev is None and self._prev_kv is not None:
+            self._prev = decode_object(self._prev_kv.value, self._prev_kv.mod_revision)
+        return self._prev
+
+    @property
+    def has_prev(self) -> bool:
+        return self._prev_kv is not None
+
+    def _release(self) -> None:
+        """Forget the decoded objects (the watchers that got them keep them)."""
+        self._obj = None
+        self._prev = None
+
+    def __repr__(self) -> str:
+        return f"CacheEvent({self.type} {self.key} @{self.revision})"
 
 
 @dataclass(eq=False)
@@ -152,17 +197,17 @@ class WatchCache:
         cache = self._classify(key)
         if cache is None:
             return
-        prev = decode_object(ev.prev_kv.value, ev.prev_kv.mod_revision) if ev.prev_kv else None
+        prev_kv = ev.prev_kv
         if ev.type is EventType.PUT:
-            obj = decode_object(ev.kv.value, rev)
-            etype = "ADDED" if ev.kv.version == 1 else "MODIFIED"
+            cev = CacheEvent("ADDED" if ev.kv.version == 1 else "MODIFIED", ev.kv, prev_kv, rev,
+                             key)
         else:
-            if prev is None:  # pragma: no cover - we always ask for prev_kv
+            if prev_kv is None:  # pragma: no cover - we always ask for prev_kv
                 return
-            obj = deep_copy(prev)
-            obj["metadata"]["resourceVersion"] = str(rev)
-            etype = "DELETED"
-        cev = CacheEvent(etype, obj, prev, rev, key)
+            # the last state, with the deletion's revision as its resourceVersion
+            cev = CacheEvent("DELETED", prev_kv, prev_kv, rev, key)
+        # ``cev.obj`` is decoded on first use: every listener and watcher below gets that one
+        # object (and an event nobody listens to is never decoded)
         if len(cache.events) == cache.events.maxlen:
             cache.oldest_rv = cache.events[0].revision
         cache.events.append(cev)
@@ -171,13 +216,20 @@ class WatchCache:
         trace_id = self.tracer.trace_for_revision(rev)
         for w in list(cache.watchers.values()):
             self._dispatch(w, cev, trace_id)
+        cev._release()
 
     def _dispatch(self, w: CacheWatcher, ev: CacheEvent, trace_id: str | None) -> None:
         if w.stopped:
             return
         new_ok = w._in_scope(ev.obj)
-        old_ok = ev.prev is not None and w._in_scope(ev.prev)
         etype = ev.type
+        if etype == "ADDED":
+            old_ok = False
+        elif w.namespace or w.matches is not None:
+            old_ok = ev.prev is not None and w._in_scope(ev.prev)
+        else:
+            # an unfiltered watcher takes any object: no need to decode the old one
+            old_ok = ev.has_prev
         if etype == "MODIFIED":
             if new_ok and not old_ok:
                 etype = "ADDED"
@@ -249,6 +301,7 @@ class WatchCache:
             for ev in cache.events:
                 if ev.revision > resource_version:
                     self._dispatch(w, ev, self.tracer.trace_for_revision(ev.revision))
+                    ev._release()
         cache.watchers[w.id] = w
         return w
 

@@ -30,6 +30,13 @@ from the shared informer factory. Upstream iterates an informer cache, whose ord
 here the order is the lister's, and :class:`StaticRBACLister` sorts by name so the binding named in
 an allow reason is the same on every run.
 
+Decision cache (not upstream, where walking the rules on each request is cheap enough): when
+the lister has a ``generation`` (the API server's caches and :class:`StaticRBACLister` do), the
+rules that apply to a (user, groups, namespace) are resolved once and each decision is kept,
+keyed by what :func:`~.rules.rule_allows` reads (the name only when some rule lists
+``resourceNames``); any RBAC object added, changed or deleted changes the generation and drops
+the cache, so the very next request sees the change. Answers and reasons are the same.
+
 ``system:masters``: upstream allows it twice over. The bootstrap ``cluster-admin``
 ClusterRoleBinding binds the ``cluster-admin`` ClusterRole (``*`` on everything) to the group
 (see :mod:`.bootstrap`), and, independently of RBAC, ``pkg/kubeapiserver/authorizer/reload.go``
@@ -55,8 +62,11 @@ from .rules import (
     NonResourceRuleInfo,
     ResourceRuleInfo,
     RulesForResult,
+    api_group_matches,
     compact_string,
+    resource_matches,
     rule_allows,
+    verb_matches,
 )
 
 __all__ = [
@@ -87,7 +97,11 @@ class RBACLister(Protocol):
     """The read side RBAC needs: upstream's ``RoleGetter``, ``RoleBindingLister``,
     ``ClusterRoleGetter`` and ``ClusterRoleBindingLister`` (``rule.go``), over objects as
     stored in the API (plain dicts). ``get_*`` return ``None`` for a missing object; any method
-    may raise :class:`ListerError`."""
+    may raise :class:`ListerError`.
+
+    A lister may also carry an integer ``generation`` that changes whenever any of its objects
+    does (objects are replaced, never modified in place); :class:`RBACAuthorizer` then caches
+    its decisions until it changes."""
 
     def list_cluster_roles(self) -> Iterable[Obj]: ...
 
@@ -117,6 +131,8 @@ class StaticRBACLister:
 
     def __init__(self, objects: Iterable[Obj] = ()) -> None:
         self._objs: dict[str, dict[tuple[str, str], Obj]] = {k: {} for k in self.KINDS}
+        #: bumped by every put/delete: :class:`RBACAuthorizer` drops its cached decisions
+        self.generation = 0
         for obj in objects:
             self.put(obj)
 
@@ -125,9 +141,11 @@ class StaticRBACLister:
         kind = str(obj.get("kind", ""))
         if kind in self._objs:
             self._objs[kind][(_namespace(obj), _name(obj))] = obj
+            self.generation += 1
 
     def delete(self, kind: str, name: str, namespace: str = "") -> None:
         self._objs[kind].pop((namespace, name), None)
+        self.generation += 1
 
     def _sorted(self, kind: str, namespace: str | None = None) -> list[Obj]:
         return [
@@ -216,6 +234,14 @@ class RuleSource:
         return ref
 
     def __str__(self) -> str:
+        text: str | None = self.__dict__.get("_text")
+        if text is None:
+            text = self._describe()
+            # frozen: cache the text beside the fields (the source never changes)
+            object.__setattr__(self, "_text", text)
+        return text
+
+    def _describe(self) -> str:
         ref = self.role_ref
         role = f"{ref.get('kind', '')} {go_quote(str(ref.get('name', '')))}"
         if self.binding_kind == "RoleBinding":
@@ -263,13 +289,86 @@ def aggregate_errors(errs: Iterable[str]) -> str:
 Visitor = Callable[[RuleSource | None, Obj | None, str | None], bool]
 
 
+class _Resolved:
+    """One (user, groups, namespace)'s visit of the rules, resolved once, and the decisions
+    made from it (keyed by the attributes :func:`rule_allows` reads)."""
+
+    __slots__ = ("decisions", "entries", "name_matters", "named_rules")
+
+    def __init__(self, entries: list[tuple[RuleSource | None, Obj | None, str | None]]) -> None:
+        self.entries = entries
+        self.named_rules = [rule for _, rule, _ in entries
+                            if rule is not None and rule.get("resourceNames")]
+        self.name_matters: dict[tuple[Any, ...], bool] = {}
+        self.decisions: dict[Any, Decision] = {}
+
+    def names_matter(self, attrs: Attributes) -> bool:
+        """Could the request's name change the answer? Only through a rule that lists
+        ``resourceNames`` and matches the request's verb, group and resource."""
+        if not attrs.resource_request:
+            return False
+        combined = f"{attrs.resource}/{attrs.subresource}" if attrs.subresource \
+            else attrs.resource
+        return any(verb_matches(rule, attrs.verb) and api_group_matches(rule, attrs.api_group)
+                   and resource_matches(rule, combined, attrs.subresource)
+                   for rule in self.named_rules)
+
+    def explain(self, attrs: Attributes) -> tuple[RBACMatch | None, list[str]]:
+        """What the authorizing visitor finds walking :attr:`entries`."""
+        errs: list[str] = []
+        for source, rule, err in self.entries:
+            if source is not None and rule is not None and rule_allows(attrs, rule):
+                return RBACMatch(source, rule), errs
+            if err is not None:
+                errs.append(err)
+        return None, errs
+
+
 class RBACAuthorizer:
     """``rbac.RBACAuthorizer`` over an :class:`RBACLister`."""
 
     name = "RBAC"
 
+    #: bounds of the decision cache (it is simply emptied when full)
+    MAX_CACHED_SUBJECTS = 1024
+    MAX_CACHED_DECISIONS = 4096
+
     def __init__(self, lister: RBACLister) -> None:
         self.lister = lister
+        # The decision cache (not upstream: Go walks the rules on every request, fast enough
+        # there). Only used when the lister has an integer ``generation`` that changes whenever
+        # any Role, ClusterRole, RoleBinding or ClusterRoleBinding does (the server's caches,
+        # StaticRBACLister); a lister without one is walked on every request as before.
+        self._cache_generation: int | None = None
+        self._resolved: dict[tuple[str, tuple[str, ...], str], _Resolved] = {}
+
+    # -- the decision cache ------------------------------------------------------------------
+
+    def _resolved_for(self, user: UserInfo, namespace: str) -> _Resolved | None:
+        """Every rule (and resolution error) :meth:`visit_rules_for` would visit for this user
+        in this namespace, in visit order, cached until the lister's generation changes; or
+        ``None`` when the lister keeps no generation."""
+        generation = getattr(self.lister, "generation", None)
+        if not isinstance(generation, int):
+            return None
+        if generation != self._cache_generation:
+            self._resolved.clear()
+            self._cache_generation = generation
+        groups = user.groups if isinstance(user.groups, tuple) else tuple(user.groups)
+        key = (user.name, groups, namespace)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            entries: list[tuple[RuleSource | None, Obj | None, str | None]] = []
+
+            def collect(source: RuleSource | None, rule: Obj | None, err: str | None) -> bool:
+                entries.append((source, rule, err))
+                return True
+
+            self.visit_rules_for(user, namespace, collect)
+            if len(self._resolved) >= self.MAX_CACHED_SUBJECTS:
+                self._resolved.clear()
+            resolved = self._resolved[key] = _Resolved(entries)
+        return resolved
 
     # -- rule.go: DefaultRuleResolver -------------------------------------------------------
 
@@ -358,6 +457,9 @@ class RBACAuthorizer:
     def explain(self, attrs: Attributes) -> tuple[RBACMatch | None, list[str]]:
         """The first binding + rule that allows ``attrs`` (``None`` if none), and the
         resolution errors met on the way (``authorizingVisitor``)."""
+        resolved = self._resolved_for(attrs.user, attrs.namespace)
+        if resolved is not None:
+            return resolved.explain(attrs)
         found: list[RBACMatch] = []
         errs: list[str] = []
 
@@ -375,6 +477,27 @@ class RBACAuthorizer:
     def authorize(self, attrs: Attributes) -> Decision:
         """``Authorize``: ALLOW with ``RBAC: allowed by ...`` as reason and ``matched``, else
         NO_OPINION (reason ``""``, or ``RBAC: <aggregated resolution errors>``)."""
+        resolved = self._resolved_for(attrs.user, attrs.namespace)
+        if resolved is None:
+            return self._decide(attrs)
+        # what rule_allows reads: the path only for a non-resource request, the name only when
+        # a rule that lists resourceNames matches the rest of the request
+        base = (attrs.verb, attrs.resource_request, attrs.api_group, attrs.resource,
+                attrs.subresource, None if attrs.resource_request else attrs.path)
+        by_name = resolved.name_matters.get(base)
+        if by_name is None:
+            by_name = resolved.name_matters[base] = resolved.names_matter(attrs)
+        key = (base, attrs.name) if by_name else base
+        decisions = resolved.decisions
+        decision = decisions.get(key)
+        if decision is None:
+            decision = self._decide(attrs)
+            if len(decisions) >= self.MAX_CACHED_DECISIONS:
+                decisions.clear()
+            decisions[key] = decision
+        return decision
+
+    def _decide(self, attrs: Attributes) -> Decision:
         match, errs = self.explain(attrs)
         if match is not None:
             return Decision(Verdict.ALLOW, reason=match.reason, matched=match.reason)

@@ -49,6 +49,8 @@ class UnionAuthorizer:
 
     def __init__(self, authorizers: Iterable[Authorizer]) -> None:
         self.authorizers: list[Authorizer] = list(authorizers)
+        # the same decision (a cached RBAC one) named again and again: name it once
+        self._named: dict[int, tuple[Decision, Decision]] = {}
 
     def authorize(self, attrs: Attributes) -> Decision:
         reasons: list[str] = []
@@ -58,8 +60,15 @@ class UnionAuthorizer:
                 reasons.append(decision.reason)
             if decision.verdict in (Verdict.ALLOW, Verdict.DENY):
                 if not decision.authorizer:
-                    name = getattr(authorizer, "name", type(authorizer).__name__)
-                    decision = replace(decision, authorizer=str(name))
+                    name = str(getattr(authorizer, "name", type(authorizer).__name__))
+                    named = self._named.get(id(decision))
+                    if named is not None and named[0] is decision \
+                            and named[1].authorizer == name:
+                        return named[1]
+                    unnamed, decision = decision, replace(decision, authorizer=name)
+                    if len(self._named) >= 4096:
+                        self._named.clear()
+                    self._named[id(unnamed)] = (unnamed, decision)
                 return decision
         return Decision(Verdict.NO_OPINION, reason="\n".join(reasons))
 

@@ -33,7 +33,7 @@ A YAML body is turned into JSON with sorted keys before the JSON decoder sees it
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..validation.field import go_quote as _go_quote
@@ -138,8 +138,8 @@ class _Walker:
         self._seen.add((kind, path))
         self.errors.append((kind, path))
 
-    def _items(self, obj: Mapping[str, Any]) -> list[tuple[str, Any]]:
-        pairs = obj.pairs if isinstance(obj, _Pairs) else list(obj.items())
+    def _items(self, obj: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+        pairs: Iterable[tuple[str, Any]] = obj.pairs if isinstance(obj, _Pairs) else obj.items()
         if self.sort_keys:
             pairs = sorted(pairs, key=lambda kv: kv[0])
         return pairs
@@ -148,16 +148,18 @@ class _Walker:
         if not isinstance(obj, Mapping):
             return
         seen: set[str] = set()
+        fields = struct.fields
         for key, value in self._items(obj):
-            sub = _join(path, key)
-            field = struct.fields.get(key)
+            field = fields.get(key)
             if field is None:
-                self._save("unknown", sub)
+                self._save("unknown", _join(path, key))
                 continue
             if key in seen:
-                self._save("duplicate", sub)
+                self._save("duplicate", _join(path, key))
             seen.add(key)
-            self.value(value, field, sub)
+            if type(field) is Leaf and not field.free_form:
+                continue  # a plain leaf: nothing below it to check
+            self.value(value, field, _join(path, key))
 
     def value(self, value: Any, t: Type, path: str) -> None:
         if isinstance(t, Ref):

@@ -462,3 +462,83 @@ def test_lister_changes_take_effect_at_once() -> None:
     assert a.authorize(attrs).allowed
     lister.delete("ClusterRoleBinding", "cluster-admin")
     assert not a.authorize(attrs).allowed  # RBAC alone; the union keeps masters (test_union)
+
+
+# -- the decision cache -------------------------------------------------------------------------
+
+
+def test_decision_cache_follows_bindings_created_and_deleted() -> None:
+    lister = StaticRBACLister([
+        role("default", "pod-reader", {"apiGroups": [""], "resources": ["pods"],
+                                       "verbs": ["get"]})])
+    a = RBACAuthorizer(lister)
+    alice = UserInfo("alice", groups=(AUTH,))
+    attrs = res(alice, "get", "pods", "default", name="web")
+    assert not a.authorize(attrs).allowed
+    assert not a.authorize(attrs).allowed  # cached NoOpinion
+    lister.put(rb("default", "read-pods", "Role", "pod-reader", user("alice")))
+    d = a.authorize(attrs)
+    assert d.allowed
+    assert d.reason == ('RBAC: allowed by RoleBinding "read-pods/default" of Role "pod-reader" '
+                        'to User "alice"')
+    assert a.authorize(attrs) == d  # cached allow, same reason
+    lister.delete("RoleBinding", "read-pods", "default")
+    assert not a.authorize(attrs).allowed
+    # the role changing (not only the binding) drops the cache too
+    lister.put(rb("default", "read-pods", "Role", "pod-reader", user("alice")))
+    assert a.authorize(attrs).allowed
+    lister.put(role("default", "pod-reader", {"apiGroups": [""], "resources": ["pods"],
+                                              "verbs": ["list"]}))
+    assert not a.authorize(attrs).allowed
+
+
+def test_decision_cache_keys_on_name_only_where_resource_names_matter() -> None:
+    lister = StaticRBACLister([
+        cluster_role("one-secret", {"apiGroups": [""], "resources": ["secrets"],
+                                    "resourceNames": ["db-pass"], "verbs": ["get"]},
+                     {"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}),
+        crb("x", "one-secret", user("carol"))])
+    a = RBACAuthorizer(lister)
+    carol = UserInfo("carol")
+    assert a.authorize(res(carol, "get", "secrets", "ns", name="db-pass")).allowed
+    assert not a.authorize(res(carol, "get", "secrets", "ns", name="other")).allowed
+    assert a.authorize(res(carol, "get", "secrets", "ns", name="db-pass")).allowed
+    assert a.authorize(res(carol, "get", "pods", "ns", name="p1")).allowed
+    assert a.authorize(res(carol, "get", "pods", "ns", name="p2")).allowed
+    assert not a.authorize(res(carol, "list", "secrets", "ns")).allowed
+    # the same attributes for another user, or other groups, are another entry
+    assert not a.authorize(res(UserInfo("dave"), "get", "pods", "ns", name="p1")).allowed
+    assert not a.authorize(res(UserInfo("carol2", groups=("carol",)), "get", "pods", "ns",
+                               name="p1")).allowed
+
+
+class _NoGenerationLister:
+    """A lister without a generation: the authorizer must walk it every time."""
+
+    def __init__(self, *objects: dict[str, Any]) -> None:
+        self.inner = StaticRBACLister(objects)
+
+    def list_cluster_roles(self) -> list[Any]:
+        return self.inner.list_cluster_roles()
+
+    def get_cluster_role(self, name: str) -> Any:
+        return self.inner.get_cluster_role(name)
+
+    def get_role(self, namespace: str, name: str) -> Any:
+        return self.inner.get_role(namespace, name)
+
+    def list_cluster_role_bindings(self) -> list[Any]:
+        return self.inner.list_cluster_role_bindings()
+
+    def list_role_bindings(self, namespace: str) -> list[Any]:
+        return self.inner.list_role_bindings(namespace)
+
+
+def test_a_lister_without_generation_is_never_cached() -> None:
+    lister = _NoGenerationLister(cluster_role("r", {"apiGroups": [""], "resources": ["pods"],
+                                                    "verbs": ["get"]}))
+    a = RBACAuthorizer(lister)
+    attrs = res(UserInfo("erin"), "get", "pods", "ns")
+    assert not a.authorize(attrs).allowed
+    lister.inner.put(crb("b", "r", user("erin")))
+    assert a.authorize(attrs).allowed
