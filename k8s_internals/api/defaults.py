@@ -1,6 +1,7 @@
 """Defaulting: the values the API server fills in before validation, as
 ``pkg/apis/core/v1/defaults.go``, ``pkg/apis/apps/v1/defaults.go``,
-``pkg/apis/rbac/v1/defaults.go``, ``pkg/apis/discovery/v1/defaults.go``,
+``pkg/apis/batch/v1/defaults.go``, ``pkg/apis/rbac/v1/defaults.go``,
+``pkg/apis/discovery/v1/defaults.go``,
 ``pkg/apis/storage/v1/defaults.go`` and the ``+default`` markers of ``k8s.io/api`` (e.g.
 ``ContainerPort.protocol``), applied in place by :func:`apply_defaults`.
 
@@ -507,6 +508,63 @@ def _daemon_set(ds: JSON) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# batch/v1 (pkg/apis/batch/v1/defaults.go)
+# --------------------------------------------------------------------------------------------
+
+
+def _job(job: JSON) -> None:
+    """``SetDefaults_Job``: completions and parallelism 1 when both are unset (else
+    parallelism 1), ``backoffLimit: 6`` (``MaxInt32`` with a per-index limit), the Job's labels
+    from its template's when it has none, ``completionMode: NonIndexed``, ``suspend: false``,
+    ``podReplacementPolicy`` (``Failed`` with a pod failure policy, else
+    ``TerminatingOrFailed``), ``manualSelector: false``; and the pod template's defaults."""
+    spec = _obj(job, "spec")
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+        spec["parallelism"] = 1
+    if spec.get("parallelism") is None:
+        spec["parallelism"] = 1
+    if spec.get("backoffLimit") is None:
+        spec["backoffLimit"] = 2147483647 if spec.get("backoffLimitPerIndex") is not None else 6
+    template = spec.get("template")
+    labels = ((template or {}).get("metadata") or {}).get("labels") \
+        if isinstance(template, dict) else None
+    meta = _obj(job, "metadata")
+    if labels and not meta.get("labels"):
+        meta["labels"] = dict(labels)
+    _setdefault(spec, "completionMode", "NonIndexed")
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    pfp = spec.get("podFailurePolicy")
+    for rule in _items(pfp, "rules") if isinstance(pfp, dict) else []:
+        for pattern in _items(rule, "onPodConditions"):
+            _setdefault(pattern, "status", "True")
+    if spec.get("podReplacementPolicy") is None:
+        spec["podReplacementPolicy"] = "Failed" if spec.get("podFailurePolicy") \
+            else "TerminatingOrFailed"
+    if spec.get("manualSelector") is None:
+        spec["manualSelector"] = False
+    _pod_template(template)
+
+
+def _cron_job(cj: JSON) -> None:
+    """``SetDefaults_CronJob``: ``concurrencyPolicy: Allow``, ``suspend: false``, history
+    limits 3 successful / 1 failed; the job template's pod template gets the pod defaults (not
+    the Job's: ``SetDefaults_Job`` is for the Job type, not a ``JobSpec``)."""
+    spec = _obj(cj, "spec")
+    _setdefault(spec, "concurrencyPolicy", "Allow")
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    if spec.get("successfulJobsHistoryLimit") is None:
+        spec["successfulJobsHistoryLimit"] = 3
+    if spec.get("failedJobsHistoryLimit") is None:
+        spec["failedJobsHistoryLimit"] = 1
+    job_template = spec.get("jobTemplate")
+    if isinstance(job_template, dict) and isinstance(job_template.get("spec"), dict):
+        _pod_template(job_template["spec"].get("template"))
+
+
+# --------------------------------------------------------------------------------------------
 # rbac/v1, discovery/v1, storage/v1
 # --------------------------------------------------------------------------------------------
 
@@ -553,6 +611,8 @@ _DEFAULTERS: dict[tuple[str, str], Callable[[JSON], None]] = {
     ("apps", "ReplicaSet"): _replica_set,
     ("apps", "StatefulSet"): _stateful_set,
     ("apps", "DaemonSet"): _daemon_set,
+    ("batch", "Job"): _job,
+    ("batch", "CronJob"): _cron_job,
     ("rbac.authorization.k8s.io", "RoleBinding"): _binding,
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): _binding,
     ("discovery.k8s.io", "EndpointSlice"): _endpoint_slice,

@@ -622,20 +622,10 @@ def _bind(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
 
 
 def _evict(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
-    """``pods/eviction``: a delete that honours the eviction's DeleteOptions. (Upstream also
-    checks PodDisruptionBudgets; the simulator has none.)"""
-    body = _parse_body(server, ctx)
-    opts = (body or {}).get("deleteOptions") or {} if isinstance(body, dict) else {}
-    server._step(ctx, "decode", "json", Outcome.OK, {"eviction": True})
-    pods = lookup("", "pods")
-    assert pods is not None
-    if isinstance(body, dict):
-        # an eviction is admitted as a CREATE of the Eviction; the pod deletion it causes is
-        # internal (EvictionREST calls the pod storage directly)
-        server._admit(ctx, Operation.CREATE, body, None)
-        server._validate_admission(ctx, Operation.CREATE, body, None)
-    _delete_one(server, ctx, pods, ctx.req.namespace, ctx.req.name, opts, admit=False)
-    return 201, errors.status_success()
+    """``pods/eviction``: a delete that respects PodDisruptionBudgets (see :mod:`.eviction`)."""
+    from .eviction import evict
+
+    return evict(server, ctx)
 
 
 def _token(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:

@@ -629,6 +629,42 @@ _DOCS: dict[str, str] = {
     ),
 }
 
+#: batch/v1 field docs (``batchv1.JobStatus{}.SwaggerDoc()`` & co; the CronJob columns use the
+#: ``batchv1beta1`` docs, as ``printers.go`` does)
+_BATCH_DOCS: dict[str, str] = {
+    "JobStatus.succeeded": (
+        "The number of pods which reached phase Succeeded. The value increases monotonically "
+        "for a given spec. However, it may decrease in reaction to scale down of elastic "
+        "indexed jobs."
+    ),
+    "JobSpec.selector": (
+        "A label query over pods that should match the pod count. Normally, the system sets "
+        "this field for you. More info: https://kubernetes.io/docs/concepts/overview/"
+        "working-with-objects/labels/#label-selectors"
+    ),
+    "CronJobSpec.schedule": "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.",
+    "CronJobSpec.timeZone": (
+        "The time zone name for the given schedule, see "
+        "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this "
+        "will default to the time zone of the kube-controller-manager process. The set of "
+        "valid time zone names and the time zone offset is loaded from the system-wide time "
+        "zone database by the API server during CronJob validation and the controller manager "
+        "during execution. If no system-wide time zone database can be found a bundled "
+        "version of the database is used instead. If the time zone name becomes invalid "
+        "during the lifetime of a CronJob or due to a change in host configuration, the "
+        "controller will stop creating new new Jobs and will create a system event with the "
+        "reason UnknownTimeZone. More information can be found in "
+        "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones"
+    ),
+    "CronJobSpec.suspend": (
+        "This flag tells the controller to suspend subsequent executions, it does not apply "
+        "to already started executions. Defaults to false."
+    ),
+    "CronJobStatus.active": "A list of pointers to currently running jobs.",
+    "CronJobStatus.lastScheduleTime": (
+        "Information when was the last time the job was successfully scheduled."
+    ),
+}
 _CONTAINERS = "Names of each container in the template."
 _IMAGES = "Images referenced by each container in the template."
 
@@ -817,6 +853,14 @@ COLUMNS: dict[tuple[str, str], list[Obj]] = {
         _col("Groups", "string", "Groups in the clusterRoleBinding", 1),
         _col("ServiceAccounts", "string", "ServiceAccounts in the clusterRoleBinding", 1),
     ],
+    ("policy", "PodDisruptionBudget"): [
+        _name_col(),
+        _col("Min Available", "string", "The minimum number of pods that must be available."),
+        _col("Max Unavailable", "string", "The maximum number of pods that may be unavailable."),
+        _col("Allowed Disruptions", "integer",
+             "Calculated number of pods that may be disrupted at this time."),
+        _age_col(),
+    ],
     ("coordination.k8s.io", "Lease"): [
         _name_col(),
         _col("Holder", "string", _DOCS["LeaseSpec.holderIdentity"]),
@@ -857,6 +901,28 @@ COLUMNS: dict[tuple[str, str], list[Obj]] = {
         _col("Ports", "string", _DOCS["EndpointSlice.ports"]),
         _col("Endpoints", "string", _DOCS["EndpointSlice.endpoints"]),
         _age_col(),
+    ],
+    ("batch", "Job"): [
+        _name_col(),
+        _col("Status", "string", "Status of the job."),
+        _col("Completions", "string", _BATCH_DOCS["JobStatus.succeeded"]),
+        _col("Duration", "string", "Time required to complete the job."),
+        _age_col(),
+        _col("Containers", "string", _CONTAINERS, 1),
+        _col("Images", "string", _IMAGES, 1),
+        _col("Selector", "string", _BATCH_DOCS["JobSpec.selector"], 1),
+    ],
+    ("batch", "CronJob"): [
+        _name_col(),
+        _col("Schedule", "string", _BATCH_DOCS["CronJobSpec.schedule"]),
+        _col("Timezone", "string", _BATCH_DOCS["CronJobSpec.timeZone"]),
+        _col("Suspend", "boolean", _BATCH_DOCS["CronJobSpec.suspend"]),
+        _col("Active", "integer", _BATCH_DOCS["CronJobStatus.active"]),
+        _col("Last Schedule", "string", _BATCH_DOCS["CronJobStatus.lastScheduleTime"]),
+        _age_col(),
+        _col("Containers", "string", _CONTAINERS, 1),
+        _col("Images", "string", _IMAGES, 1),
+        _col("Selector", "string", _BATCH_DOCS["JobSpec.selector"], 1),
     ],
     ("autoscaling", "Scale"): [
         _col("Name", "string", _DOCS["ObjectMeta.name"]),
@@ -1351,6 +1417,17 @@ def _print_role_binding(obj: Obj, now: datetime) -> Cells:
             ", ".join(users), ", ".join(groups), ", ".join(sas)]
 
 
+def _print_pod_disruption_budget(obj: Obj, now: datetime) -> Cells:
+    """``printPodDisruptionBudget``: ``IntOrString.String()`` of each bound, ``N/A`` unset."""
+    spec = obj.get("spec") or {}
+    cells: Cells = [_name(obj)]
+    for key in ("minAvailable", "maxUnavailable"):
+        value = spec.get(key)
+        cells.append("N/A" if value is None else str(value))
+    cells.extend([int((obj.get("status") or {}).get("disruptionsAllowed") or 0), _age(obj, now)])
+    return cells
+
+
 def _print_lease(obj: Obj, now: datetime) -> Cells:
     return [_name(obj), (obj.get("spec") or {}).get("holderIdentity") or "", _age(obj, now)]
 
@@ -1409,6 +1486,63 @@ def _print_scale(obj: Obj, now: datetime) -> Cells:
             _int((obj.get("status") or {}).get("replicas")), _age(obj, now)]
 
 
+def _job_condition(obj: Obj, ctype: str) -> bool:
+    """``hasJobCondition``: a condition of that type with status True."""
+    return any(c.get("type") == ctype and c.get("status") == "True"
+               for c in (obj.get("status") or {}).get("conditions") or [])
+
+
+def _print_job(obj: Obj, now: datetime) -> Cells:
+    """``printJob`` (1.32): completions ``<succeeded>/<completions>`` (``/1 of <parallelism>``
+    for a work queue Job), the duration so far or to completion, the status from the
+    conditions (Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet,
+    else Running)."""
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    succeeded = _int(status.get("succeeded"))
+    if spec.get("completions") is not None:
+        completions = f"{succeeded}/{_int(spec.get('completions'))}"
+    elif _int(spec.get("parallelism")) > 1:
+        completions = f"{succeeded}/1 of {_int(spec.get('parallelism'))}"
+    else:
+        completions = f"{succeeded}/1"
+    start, done = parse_time(status.get("startTime")), parse_time(status.get("completionTime"))
+    duration = ""
+    if start is not None:
+        duration = human_duration((done or now) - start)
+    if _job_condition(obj, "Complete"):
+        state = "Complete"
+    elif _job_condition(obj, "Failed"):
+        state = "Failed"
+    elif _meta(obj).get("deletionTimestamp"):
+        state = "Terminating"
+    elif _job_condition(obj, "Suspended"):
+        state = "Suspended"
+    elif _job_condition(obj, "FailureTarget"):
+        state = "FailureTarget"
+    elif _job_condition(obj, "SuccessCriteriaMet"):
+        state = "SuccessCriteriaMet"
+    else:
+        state = "Running"
+    names, images = _layout_containers(_template_containers(obj))
+    return [_name(obj), state, completions, duration, _age(obj, now), names, images,
+            format_label_selector(spec.get("selector"))]
+
+
+def _print_cron_job(obj: Obj, now: datetime) -> Cells:
+    """``printCronJob``."""
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    last = status.get("lastScheduleTime")
+    last_cell = translate_timestamp_since(last, now) if last else "<none>"
+    suspend = spec.get("suspend")
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    names, images = _layout_containers(_template_containers({"spec": job_spec}))
+    return [_name(obj), str(spec.get("schedule", "")),
+            str(spec["timeZone"]) if spec.get("timeZone") is not None else "<none>",
+            "<unset>" if suspend is None else ("true" if suspend else "false"),
+            len(status.get("active") or []), last_cell, _age(obj, now), names, images,
+            format_label_selector(job_spec.get("selector"))]
+
+
 def _print_default(obj: Obj, now: datetime) -> Cells:
     """``rest.DefaultTableConvertor``: name and the creation time in RFC 3339 (UTC)."""
     t = parse_time(_meta(obj).get("creationTimestamp"))
@@ -1438,6 +1572,7 @@ _ROWS: dict[tuple[str, str], RowFunc] = {
     ("", "ConfigMap"): _print_config_map,
     ("rbac.authorization.k8s.io", "RoleBinding"): _print_role_binding,
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): _print_role_binding,
+    ("policy", "PodDisruptionBudget"): _print_pod_disruption_budget,
     ("coordination.k8s.io", "Lease"): _print_lease,
     ("storage.k8s.io", "StorageClass"): _print_storage_class,
     ("apps", "ControllerRevision"): _print_controller_revision,
@@ -1445,6 +1580,8 @@ _ROWS: dict[tuple[str, str], RowFunc] = {
     ("scheduling.k8s.io", "PriorityClass"): _print_priority_class,
     ("discovery.k8s.io", "EndpointSlice"): _print_endpoint_slice,
     ("autoscaling", "Scale"): _print_scale,
+    ("batch", "Job"): _print_job,
+    ("batch", "CronJob"): _print_cron_job,
 }
 
 

@@ -175,6 +175,11 @@ RESOURCES: tuple[ResourceInfo, ...] = (
                  categories=("all",), subresources=(_SCALE, _status("ReplicaSet"))),
     ResourceInfo("apps", "v1", "StatefulSet", "statefulsets", "statefulset", True, ("sts",),
                  categories=("all",), subresources=(_SCALE, _status("StatefulSet"))),
+    # -- batch/v1 --------------------------------------------------------------------------
+    ResourceInfo("batch", "v1", "CronJob", "cronjobs", "cronjob", True, ("cj",),
+                 categories=("all",), subresources=(_status("CronJob"),)),
+    ResourceInfo("batch", "v1", "Job", "jobs", "job", True, categories=("all",),
+                 subresources=(_status("Job"),)),
     # -- authentication.k8s.io/v1 ----------------------------------------------------------
     # pkg/registry/authentication/selfsubjectreview/rest.go (``kubectl auth whoami``)
     ResourceInfo("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
@@ -195,6 +200,11 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     # pkg/registry/events/rest/storage_events.go: the core events registry, served converted
     ResourceInfo("events.k8s.io", "v1", "Event", "events", "event", True, ("ev",),
                  prefix="events", storage=("", "events")),
+    # -- policy/v1 ------------------------------------------------------------------------
+    # pkg/registry/policy/rest/storage_policy.go: poddisruptionbudgets and their status
+    ResourceInfo("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets",
+                 "poddisruptionbudget", True, ("pdb",),
+                 subresources=(_status("PodDisruptionBudget"),)),
     # -- rbac.authorization.k8s.io/v1 ------------------------------------------------------
     ResourceInfo("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings",
                  "clusterrolebinding", False),

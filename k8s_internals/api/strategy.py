@@ -9,6 +9,7 @@ What it holds:
   whose strategy sets it), ``generateName`` names, status reset as each strategy does
   (a new Pod is ``Pending`` with its ``qosClass``; Deployments/ReplicaSets start with an empty
   status; Namespaces ``Active``);
+- Jobs: the generated selector and pod template labels (:func:`generate_job_selector`);
 - :func:`prepare_for_update` — the main resource keeps the stored status, the ``status``
   subresource keeps everything but status; ``generation`` +1 when the spec changed; immutable
   metadata restored;
@@ -28,6 +29,7 @@ from .resources import ResourceInfo
 __all__ = [
     "GENERATE_NAME_ALPHABET",
     "GENERATION_KINDS",
+    "generate_job_selector",
     "generate_name",
     "graceful_delete",
     "new_uid",
@@ -46,7 +48,7 @@ RANDOM_LENGTH = 5
 #: kinds whose strategy keeps ``metadata.generation`` (bumped on spec changes)
 GENERATION_KINDS = frozenset({
     "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController",
-    "PriorityClass",
+    "PriorityClass", "PodDisruptionBudget", "Job", "CronJob",
 })
 _STATUS_ON_CREATE: dict[str, dict[str, Any]] = {
     "Deployment": {}, "ReplicaSet": {}, "StatefulSet": {"replicas": 0, "availableReplicas": 0},
@@ -58,7 +60,53 @@ _STATUS_ON_CREATE: dict[str, dict[str, Any]] = {
     "PersistentVolume": {"phase": "Pending"},
     "Service": {"loadBalancer": {}},
     "ResourceQuota": {},
+    "Job": {},
+    "CronJob": {},
+    # pkg/registry/policy/poddisruptionbudget/strategy.go PrepareForCreate: an empty status
+    # (its int32 fields have no omitempty)
+    "PodDisruptionBudget": {"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0,
+                            "expectedPods": 0},
 }
+
+#: ``batch.JobNameLabel`` / ``batch.LegacyJobNameLabel`` and ``batch.ControllerUidLabel`` /
+#: ``batch.LegacyControllerUidLabel`` (``pkg/apis/batch/types.go``)
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+CONTROLLER_UID_LABELS = ("batch.kubernetes.io/controller-uid", "controller-uid")
+CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
+
+
+def generate_job_selector(job: dict[str, Any]) -> None:
+    """``pkg/registry/batch/job/strategy.go`` ``generateSelectorIfNeeded``: unless
+    ``manualSelector``, label the pod template with the Job's name and UID (labels the user set
+    are left alone: a conflict is for validation to reject) and select the UID label. The Job's
+    own labels then come from the template when it has none, as ``SetDefaults_Job`` does when
+    the stored object is read back."""
+    spec = job.setdefault("spec", {})
+    if spec.get("manualSelector"):
+        return
+    meta = job.get("metadata") or {}
+    template = spec.get("template")
+    if not isinstance(template, dict):
+        template = spec["template"] = {}
+    tmeta = template.get("metadata")
+    if not isinstance(tmeta, dict):
+        tmeta = template["metadata"] = {}
+    labels = tmeta.get("labels")
+    if not isinstance(labels, dict):
+        labels = tmeta["labels"] = {}
+    for key in JOB_NAME_LABELS:
+        labels.setdefault(key, str(meta.get("name", "")))
+    for key in CONTROLLER_UID_LABELS:
+        labels.setdefault(key, str(meta.get("uid", "")))
+    selector = spec.get("selector")
+    if not isinstance(selector, dict):
+        selector = spec["selector"] = {}
+    match = selector.get("matchLabels")
+    if not isinstance(match, dict):
+        match = selector["matchLabels"] = {}
+    match.setdefault(CONTROLLER_UID_LABEL, str(meta.get("uid", "")))
+    if not meta.get("labels"):
+        meta["labels"] = dict(labels)
 
 
 def generate_name(base: str, rng: Random) -> str:
@@ -128,6 +176,8 @@ def prepare_for_create(info: ResourceInfo, obj: dict[str, Any], rng: Random,
         obj["status"] = {"phase": "Active"}
     elif info.kind in _STATUS_ON_CREATE:
         obj["status"] = dict(_STATUS_ON_CREATE[info.kind])
+    if (info.group, info.kind) == ("batch", "Job"):
+        generate_job_selector(obj)
 
 
 _IMMUTABLE_META = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",

@@ -60,6 +60,8 @@ CONTROLLERS: tuple[ControllerSpec, ...] = (
                    "deployment.controller:DeploymentController"),
     ControllerSpec("statefulset-controller", "statefulset-controller",
                    "statefulset:StatefulSetController"),
+    ControllerSpec("job-controller", "job-controller", "job:JobController"),
+    ControllerSpec("cronjob-controller", "cronjob-controller", "cronjob:CronJobController"),
     ControllerSpec("daemonset-controller", "daemon-set-controller",
                    "daemonset:DaemonSetsController"),
     ControllerSpec("endpoints-controller", "endpoint-controller",
@@ -78,6 +80,8 @@ CONTROLLERS: tuple[ControllerSpec, ...] = (
                    "rootcacertpublisher:RootCACertPublisher"),
     ControllerSpec("resourcequota-controller", "resourcequota-controller",
                    "resourcequota:ResourceQuotaController"),
+    ControllerSpec("disruption-controller", "disruption-controller",
+                   "disruption:DisruptionController"),
 )
 
 

@@ -8,8 +8,9 @@ new manifest, live object: :func:`..api.patch.last_applied.apply_patch`), print
 ``... unchanged`` when it is empty, else send it (strategic merge patch) →
 ``... configured``. ``--server-side`` sends one apply PATCH (``serverside-applied``).
 
-``create -f`` POSTs each object (``created``); ``create deployment|namespace|configmap|secret
-generic|serviceaccount|service clusterip|nodeport`` build the object as kubectl's generators do.
+``create -f`` POSTs each object (``created``); ``create
+deployment|job|cronjob|namespace|configmap|secret generic|serviceaccount|service
+clusterip|nodeport`` build the object as kubectl's generators do.
 
 ``delete`` prints ``pod "web" deleted`` / ``deployment.apps "kubia" deleted`` and, like
 kubectl's default ``--wait=true``, waits (on virtual time) until the objects are really gone.
@@ -220,6 +221,8 @@ _CREATE_FLAGS = (
     Flag("tcp", "", "list"),
     Flag("node-port", "", "int", 0),
     Flag("type", "", "str", ""),
+    Flag("schedule", "", "str", ""),
+    Flag("restart", "", "str", "OnFailure"),
 )
 
 
@@ -228,6 +231,37 @@ def _image_container_name(image: str) -> str:
     name = image.split("@")[0]
     last = name.rsplit("/", 1)[-1]
     return last.split(":")[0]
+
+
+def _generate_job(kind: str, name: str, command: list[str], flags: dict[str, Any]) -> Obj:
+    """``create job NAME --image=IMAGE -- [COMMAND]`` (``restartPolicy: Never``) and ``create
+    cronjob NAME --image=IMAGE --schedule='*/1 * * * *' [--restart=OnFailure] -- [COMMAND]``
+    (``staging/src/k8s.io/kubectl/pkg/cmd/create/create_job.go``, ``create_cronjob.go``): one
+    container named after the Job."""
+    images = flags["image"]
+    if not images:
+        raise CommandError("required flag(s) \"image\" not set")
+    container: Obj = {"image": ",".join(images), "name": name, "resources": {}}
+    if command:
+        container = {"command": list(command), **container}
+    if kind == "job":
+        return {"apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"creationTimestamp": None, "name": name},
+                "spec": {"template": {"metadata": {"creationTimestamp": None},
+                                      "spec": {"containers": [container],
+                                               "restartPolicy": "Never"}}},
+                "status": {}}
+    if not flags["schedule"]:
+        raise CommandError("required flag(s) \"schedule\" not set")
+    return {"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"creationTimestamp": None, "name": name},
+            "spec": {"jobTemplate": {
+                "metadata": {"creationTimestamp": None, "name": name},
+                "spec": {"template": {"metadata": {"creationTimestamp": None},
+                                      "spec": {"containers": [container],
+                                               "restartPolicy": flags["restart"]}}}},
+                "schedule": flags["schedule"]},
+            "status": {}}
 
 
 def _generate(kind: str, pos: list[str], flags: dict[str, Any]) -> Obj:
@@ -250,6 +284,8 @@ def _generate(kind: str, pos: list[str], flags: dict[str, Any]) -> Obj:
                          "template": {"metadata": {"creationTimestamp": None, "labels": labels},
                                       "spec": {"containers": containers}}},
                 "status": {}}
+    if kind in ("job", "cronjob", "cj"):
+        return _generate_job(kind, name, pos[1:], flags)
     if kind in ("namespace", "ns"):
         return {"apiVersion": "v1", "kind": "Namespace",
                 "metadata": {"creationTimestamp": None, "name": name},

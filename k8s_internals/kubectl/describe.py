@@ -1462,6 +1462,29 @@ def describe_generic(ctx: Context, info: ResourceInfo, obj: Obj, w: PrefixWriter
     describe_events(ctx, events, w)
 
 
+def describe_pod_disruption_budget(ctx: Context, info: ResourceInfo, pdb: Obj,
+                                   w: PrefixWriter, show_events: bool) -> None:
+    """``describePodDisruptionBudgetV1``."""
+    meta, spec, status = _meta(pdb), pdb.get("spec") or {}, pdb.get("status") or {}
+    events = search_events(ctx, info, pdb) if show_events else None
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    if spec.get("minAvailable") is not None:
+        w.write(0, f"Min available:\t{_ios(spec['minAvailable'])}\n")
+    elif spec.get("maxUnavailable") is not None:
+        w.write(0, f"Max unavailable:\t{_ios(spec['maxUnavailable'])}\n")
+    if spec.get("selector") is not None:
+        w.write(0, f"Selector:\t{format_label_selector(spec['selector'])}\n")
+    else:
+        w.write(0, "Selector:\t<unset>\n")
+    w.write(0, "Status:\n")
+    w.write(2, f"Allowed disruptions:\t{int(status.get('disruptionsAllowed') or 0)}\n")
+    w.write(2, f"Current:\t{int(status.get('currentHealthy') or 0)}\n")
+    w.write(2, f"Desired:\t{int(status.get('desiredHealthy') or 0)}\n")
+    w.write(2, f"Total:\t{int(status.get('expectedPods') or 0)}\n")
+    describe_events(ctx, events, w)
+
+
 Describer = Any
 
 DESCRIBERS: dict[tuple[str, str], Describer] = {
@@ -1481,6 +1504,7 @@ DESCRIBERS: dict[tuple[str, str], Describer] = {
     ("apps", "StatefulSet"): describe_stateful_set,
     ("apps", "DaemonSet"): describe_daemon_set,
     ("discovery.k8s.io", "EndpointSlice"): describe_endpoint_slice,
+    ("policy", "PodDisruptionBudget"): describe_pod_disruption_budget,
     ("rbac.authorization.k8s.io", "Role"): describe_role,
     ("rbac.authorization.k8s.io", "ClusterRole"): describe_role,
     ("rbac.authorization.k8s.io", "RoleBinding"): describe_role_binding,

@@ -17,6 +17,9 @@ Commands (one module per family, as ``staging/src/k8s.io/kubectl/pkg/cmd/<comman
 ``logs``               :mod:`.logs`
 ``exec``               :mod:`.exec` (``-- COMMAND``, ``-c``, ``-i`` with ``stdin``)
 ``auth can-i``         :mod:`.auth`
+``cordon``,            :mod:`.drain` (``drain`` evicts through ``pods/eviction`` and
+``uncordon``,          retries PodDisruptionBudget refusals every 5 s)
+``drain``
 ``api-resources``,     :mod:`.discovery`
 ``version``,
 ``cluster-info``
@@ -36,7 +39,7 @@ from typing import Any
 from ..api.errors import StatusError
 from ..client.client import Client
 from ..sim import Kernel
-from . import apply, auth, describe, discovery, get, logs, mutate, patch, rollout
+from . import apply, auth, describe, discovery, drain, get, logs, mutate, patch, rollout
 from . import exec as exec_cmd
 from . import set as set_cmd
 from .base import Context, Output
@@ -63,6 +66,9 @@ COMMANDS: dict[str, Command] = {
     "logs": logs.run,
     "exec": exec_cmd.run,
     "auth": auth.run,
+    "cordon": drain.run_cordon,
+    "uncordon": drain.run_uncordon,
+    "drain": drain.run_drain,
     "api-resources": discovery.run_api_resources,
     "version": discovery.run_version,
     "cluster-info": discovery.run_cluster_info,

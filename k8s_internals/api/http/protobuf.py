@@ -29,8 +29,8 @@ LabelSelector, OwnerReference, DeleteOptions, Time), ``.../pkg/util/intstr/gener
 core/v1 (Pod, PodSpec and the whole container tree, ConfigMap, Secret, Namespace,
 ServiceAccount, Service, ResourceQuota), apps/v1 (Deployment, ReplicaSet, DaemonSet),
 rbac/v1, scheduling/v1, policy/v1, batch/v1, networking/v1 (Ingress), autoscaling/v1,
-authorization/v1, authentication/v1. Kinds the simulator does not serve (PodDisruptionBudget,
-Job, CronJob, Ingress, HorizontalPodAutoscaler) have tables too, so a body of theirs decodes
+authorization/v1, authentication/v1. Kinds the simulator does not serve (Ingress,
+HorizontalPodAutoscaler) have tables too, so a body of theirs decodes
 wherever it is sent; posted to their own URLs they are not read at all — the HTTPS front
 answers upstream's ``404`` for a resource that is not served before looking at the body.
 

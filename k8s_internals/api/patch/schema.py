@@ -214,8 +214,11 @@ KINDS: dict[str, Struct] = {
     "HorizontalPodAutoscaler": _object(
         "HorizontalPodAutoscaler",
         status=_status_with_conditions("HorizontalPodAutoscalerStatus")),
+    # policy/v1 PodDisruptionBudgetSpec.selector: ``patchStrategy:"replace"``
     "PodDisruptionBudget": _object(
-        "PodDisruptionBudget", status=_status_with_conditions("PodDisruptionBudgetStatus")),
+        "PodDisruptionBudget",
+        spec=nested(Struct("PodDisruptionBudgetSpec", {"selector": Field(strategies=(REPLACE,))})),
+        status=_status_with_conditions("PodDisruptionBudgetStatus")),
     **{kind: _object(kind) for kind in _METADATA_ONLY},
 }
 

@@ -5,7 +5,7 @@
 - one module per API group with the types themselves: :mod:`.meta` (meta/v1), :mod:`.core`,
   :mod:`.apps`, :mod:`.rbac`, :mod:`.coordination`, :mod:`.discovery`, :mod:`.events`,
   :mod:`.storage`, :mod:`.scheduling`, :mod:`.authorization`, :mod:`.authentication`,
-  :mod:`.autoscaling`, :mod:`.policy`;
+  :mod:`.autoscaling`, :mod:`.policy`, :mod:`.batch`;
 - uses: :func:`unknown_fields` / :func:`strict_errors` (``fieldValidation=Strict|Warn``,
   :mod:`.strict`), :func:`openapi_v3` / :func:`openapi_v3_index` (``/openapi/v3`` for kubectl,
   :mod:`.openapi`), :func:`merge_key` / :func:`patch_strategies` (strategic merge patch,
@@ -22,6 +22,7 @@ from . import (  # noqa: F401  (each module registers its types)
     authentication,
     authorization,
     autoscaling,
+    batch,
     coordination,
     core,
     discovery,

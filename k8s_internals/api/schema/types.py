@@ -46,6 +46,7 @@ __all__ = [
     "AUTHENTICATION",
     "AUTHORIZATION",
     "AUTOSCALING",
+    "BATCH",
     "BOOL",
     "BYTES",
     "COORDINATION",
@@ -270,6 +271,7 @@ APPS = Package("io.k8s.api.apps.v1", "apps", "v1")
 AUTHENTICATION = Package("io.k8s.api.authentication.v1", "authentication.k8s.io", "v1")
 AUTHORIZATION = Package("io.k8s.api.authorization.v1", "authorization.k8s.io", "v1")
 AUTOSCALING = Package("io.k8s.api.autoscaling.v1", "autoscaling", "v1")
+BATCH = Package("io.k8s.api.batch.v1", "batch", "v1")
 COORDINATION = Package("io.k8s.api.coordination.v1", "coordination.k8s.io", "v1")
 DISCOVERY = Package("io.k8s.api.discovery.v1", "discovery.k8s.io", "v1")
 EVENTS = Package("io.k8s.api.events.v1", "events.k8s.io", "v1")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import apps, core, other, rbac
+from . import apps, batch, core, other, policy, rbac
 from .field import ErrorList, Path
 from .meta import jdict, validate_kube_object_meta_update
 
@@ -66,6 +66,9 @@ KINDS: dict[tuple[str, str], tuple[Create, Update, Update | None]] = {
                             apps.validate_daemon_set_status_update),
     ("apps", "ControllerRevision"): (apps.validate_controller_revision,
                                      apps.validate_controller_revision_update, None),
+    ("batch", "Job"): (batch.validate_job, batch.validate_job_update,
+                       batch.validate_job_status_update),
+    ("batch", "CronJob"): (batch.validate_cron_job, batch.validate_cron_job_update, None),
     ("rbac.authorization.k8s.io", "Role"): (rbac.validate_role, rbac.validate_role_update, None),
     ("rbac.authorization.k8s.io", "ClusterRole"): (rbac.validate_cluster_role,
                                                    rbac.validate_cluster_role_update, None),
@@ -78,6 +81,9 @@ KINDS: dict[tuple[str, str], tuple[Create, Update, Update | None]] = {
                                             other.validate_endpoint_slice_update, None),
     ("storage.k8s.io", "StorageClass"): (other.validate_storage_class,
                                          other.validate_storage_class_update, None),
+    ("policy", "PodDisruptionBudget"): (policy.validate_pod_disruption_budget,
+                                        policy.validate_pod_disruption_budget_update,
+                                        policy.validate_pod_disruption_budget_status_update),
 }
 
 

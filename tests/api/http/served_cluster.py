@@ -55,10 +55,11 @@ class ServedCluster:
 
 
 @contextmanager
-def served_cluster(manifests: str) -> Iterator[ServedCluster]:
-    """One worker node, ``manifests`` applied and settled, then served."""
+def served_cluster(manifests: str, nodes: int = 1) -> Iterator[ServedCluster]:
+    """``nodes`` worker nodes (one by default), ``manifests`` applied and settled, then
+    served."""
     tmp = Path(tempfile.mkdtemp(prefix="k8s-internals-served-"))
-    cluster = Cluster(nodes=1, seed=0, epoch=datetime.now(UTC) - timedelta(minutes=5))
+    cluster = Cluster(nodes=nodes, seed=0, epoch=datetime.now(UTC) - timedelta(minutes=5))
     driver: RealTimeDriver | None = None
     try:
         cluster.apply(manifests)

@@ -108,7 +108,10 @@ def test_legacy_discovery(served: Served) -> None:
     assert {"name": "deployments/scale", "singularName": "", "namespaced": True,
             "group": "autoscaling", "version": "v1", "kind": "Scale",
             "verbs": ["get", "patch", "update"]} in apps["resources"]
-    assert served.request("GET", "/apis/batch/v1")[0] == 404
+    code, batch = served.json("GET", "/apis/batch/v1")
+    assert code == 200 and [r["name"] for r in batch["resources"]] == [
+        "cronjobs", "cronjobs/status", "jobs", "jobs/status"]
+    assert served.request("GET", "/apis/networking.k8s.io/v1")[0] == 404
     assert served.request("GET", "/apis/nope")[0] == 404
 
 

@@ -437,13 +437,45 @@ def test_kubectl_create_rbac_quota_and_priorityclass(
     assert (pc["value"], pc["description"], pc["preemptionPolicy"]) == (-5, "batch", "Never")
 
 
+def test_kubectl_create_poddisruptionbudget(
+        served: Served, decoded: list[dict[str, Any]]) -> None:
+    sent = _create(served, decoded, "poddisruptionbudget", "web-pdb", "--selector=app=web",
+                   "--min-available=50%")
+    assert sent["spec"]["minAvailable"] == "50%"
+    pdb = _get(served, "pdb", "web-pdb")
+    assert pdb["spec"] == {"minAvailable": "50%", "selector": {"matchLabels": {"app": "web"}}}
+    assert pdb["metadata"]["generation"] == 1
+
+
+def test_kubectl_create_job_and_cronjob(served: Served, decoded: list[dict[str, Any]]) -> None:
+    """batch/v1 is served: the protobuf bodies decode, the server defaults and generates the
+    selector, and ``kubectl get jobs,cronjobs`` prints the server's tables."""
+    _create(served, decoded, "job", "once", "--image=busybox", "--", "date")
+    job = _get(served, "job", "once")
+    uid = job["metadata"]["uid"]
+    assert job["spec"]["selector"] == {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+    assert job["spec"]["template"]["metadata"]["labels"] == {
+        "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": "once",
+        "controller-uid": uid, "job-name": "once"}
+    assert (job["spec"]["backoffLimit"], job["spec"]["completionMode"]) == (6, "NonIndexed")
+    _create(served, decoded, "cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *",
+            "--", "date")
+    cj = _get(served, "cronjob", "tick")
+    assert (cj["spec"]["concurrencyPolicy"], cj["spec"]["successfulJobsHistoryLimit"]) == \
+        ("Allow", 3)
+    out = served.kubectl("get", "jobs,cronjobs", check=True).stdout.splitlines()
+    assert out[0].split() == ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
+    assert out[1].split()[:3] == ["job.batch/once", "Running", "0/1"]
+    assert out[3].split() == ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE",
+                              "LAST", "SCHEDULE", "AGE"]
+    assert out[4].split()[:7] == ["cronjob.batch/tick", "*/5", "*", "*", "*", "*", "<none>"]
+
+
 def test_kubectl_create_for_resources_not_served_gets_404(
         served: Served, decoded: list[dict[str, Any]]) -> None:
     """Upstream's 404 for the resource, from the mux, before the body is read (not a 415
     for a body of a kind nobody reads)."""
-    for args in (("poddisruptionbudget", "pdb", "--selector=app=web", "--min-available=1"),
-                 ("job", "once", "--image=busybox", "--", "date"),
-                 ("ingress", "www", "--rule=foo.com/bar=api:80")):
+    for args in (("ingress", "www", "--rule=foo.com/bar=api:80"),):
         out = served.kubectl("create", *args)
         assert out.returncode == 1
         assert "the server could not find the requested resource" in out.stderr

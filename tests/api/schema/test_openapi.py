@@ -196,4 +196,4 @@ def test_index_hashes_and_stability() -> None:
 
 def test_unknown_group_version() -> None:
     with pytest.raises(KeyError):
-        openapi_v3("batch", "v1")
+        openapi_v3("networking.k8s.io", "v1")

@@ -42,6 +42,7 @@ def test_registered_kinds() -> None:
         ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "ClusterRole"),
         ("rbac.authorization.k8s.io", "RoleBinding"),
         ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("policy", "PodDisruptionBudget"), ("batch", "Job"), ("batch", "CronJob"),
         ("coordination.k8s.io", "Lease"), ("discovery.k8s.io", "EndpointSlice"),
         ("storage.k8s.io", "StorageClass")}
     assert set(KINDS) == expected
