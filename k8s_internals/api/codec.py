@@ -63,8 +63,22 @@ def normalize(obj: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: ``ObjectMeta``'s collections, all ``omitempty``: Go drops an empty one when it encodes
+_META_OMITEMPTY = ("labels", "annotations", "ownerReferences", "finalizers", "managedFields")
+
+
 def to_storage(obj: dict[str, Any]) -> bytes:
-    """The bytes written to etcd: normalized, without ``metadata.resourceVersion``."""
+    """The bytes written to etcd: normalized, without ``metadata.resourceVersion``.
+
+    An empty ``metadata`` collection (``finalizers: []`` left by a patch that removed the last
+    finalizer, ``labels: {}``) is dropped from ``obj`` itself, so the reply and the stored object
+    agree: upstream decodes every write into the Go struct, whose ``omitempty`` fields vanish
+    when empty on the way out."""
+    meta = obj.get("metadata")
+    if isinstance(meta, dict):
+        for k in _META_OMITEMPTY:
+            if k in meta and meta[k] in ([], {}, None):
+                del meta[k]
     norm = normalize(obj)
     meta = norm.get("metadata")
     if isinstance(meta, dict) and "resourceVersion" in meta:

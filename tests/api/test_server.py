@@ -282,6 +282,21 @@ def test_foreground_deletion_adds_the_finalizer_and_removal_finishes_it(
     assert e.value.code == 404
 
 
+def test_empty_metadata_collections_vanish_as_go_omitempty_drops_them(admin: Client) -> None:
+    """A strategic-merge patch that removes the last finalizer leaves ``finalizers: []``; the Go
+    API server's round trip through ObjectMeta (``omitempty``) drops it, in the reply and in
+    etcd — and ``labels: {}`` on create likewise."""
+    out = admin.create("configmaps", {"apiVersion": "v1", "kind": "ConfigMap",
+                                      "metadata": {"name": "c", "namespace": "default",
+                                                   "labels": {}, "finalizers": ["x/y"]}})
+    assert "labels" not in out["metadata"]
+    patched = admin.patch("configmaps", "c",
+                          {"metadata": {"$deleteFromPrimitiveList/finalizers": ["x/y"]}},
+                          "default", patch_type="strategic")
+    assert "finalizers" not in patched["metadata"]
+    assert "finalizers" not in admin.get("configmaps", "c", "default")["metadata"]
+
+
 def test_the_seed_articles_limitrange_example(api: APIServer, admin: Client) -> None:
     admin.create("limitranges", {"apiVersion": "v1", "kind": "LimitRange",
                                  "metadata": {"name": "mem-limit-range", "namespace": "default"},
