@@ -7,9 +7,9 @@ so values line up per block; a line without a tab (``Events:``, ``Data``) ends a
 ``10s (x3 over 2m)`` for repeated events.
 
 Describers here: Pod, Node, Deployment, ReplicaSet, ReplicationController, StatefulSet,
-DaemonSet, Service, Endpoints, EndpointSlice, Namespace, ConfigMap, Secret, ServiceAccount,
-ResourceQuota, LimitRange, RoleBinding, ClusterRoleBinding, PriorityClass, StorageClass; every
-other kind gets upstream's generic describer (fields of the object, ``Events``).
+DaemonSet, Job, CronJob, Service, Endpoints, EndpointSlice, Namespace, ConfigMap, Secret,
+ServiceAccount, ResourceQuota, LimitRange, RoleBinding, ClusterRoleBinding, PriorityClass,
+StorageClass; every other kind gets upstream's generic describer (fields of the object, ``Events``).
 
 Times print in ``RFC1123Z`` in UTC (upstream uses the local zone of the machine running kubectl).
 Simplifications: pod QoS from ``status.qosClass`` or computed from requests and limits like
@@ -31,6 +31,7 @@ from ..api.printers import (
     find_node_roles,
     format_label_selector,
     format_labels,
+    human_duration,
     parse_time,
     translate_timestamp_since,
 )
@@ -807,6 +808,141 @@ def describe_daemon_set(ctx: Context, info: ResourceInfo, ds: Obj, w: PrefixWrit
     describe_events(ctx, events, w)
 
 
+def _bool_ptr(value: Any) -> str:
+    """``printBoolPtr``: ``True`` / ``False`` / ``<unset>``."""
+    if value is None:
+        return "<unset>"
+    return "True" if value else "False"
+
+
+def _go_bool(value: Any) -> str:
+    """A ``bool`` printed with ``%v``."""
+    return "true" if value else "false"
+
+
+def _selector_line(w: PrefixWriter, selector: Obj | None) -> None:
+    try:
+        w.write(0, f"Selector:\t{label_selector_as_selector(selector)}\n")
+    except SelectorError as exc:
+        w.write(0, f"Selector:\tFailed to get selector: {exc}\n")
+
+
+def cap_indexes_list_or_none(indexes: str | None, soft_limit: int = 50) -> str:
+    """``capIndexesListOrNone``: the list cut at the first comma from ``soft_limit`` on."""
+    if not indexes:
+        return "<none>"
+    ix = indexes.find(",", soft_limit)
+    if ix < 0:
+        return indexes
+    return indexes[:ix + 1] + "..."
+
+
+def describe_job(ctx: Context, info: ResourceInfo, job: Obj, w: PrefixWriter,
+                 show_events: bool) -> None:
+    """``describeJob``."""
+    meta, spec, status = _meta(job), job.get("spec") or {}, job.get("status") or {}
+    events = search_events(ctx, info, job) if show_events else None
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _selector_line(w, spec.get("selector"))
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    ref = controller_of(job)
+    if ref is not None:
+        w.write(0, f"Controlled By:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{int(spec['parallelism'])}\n")
+    if spec.get("completions") is not None:
+        w.write(0, f"Completions:\t{int(spec['completions'])}\n")
+    else:
+        w.write(0, "Completions:\t<unset>\n")
+    if spec.get("completionMode") is not None:
+        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.write(0, f"Suspend:\t{_go_bool(spec['suspend'])}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(0, f"Backoff Limit:\t{int(spec['backoffLimit'])}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{int(spec['ttlSecondsAfterFinished'])}\n")
+    start, done = parse_time(status.get("startTime")), parse_time(status.get("completionTime"))
+    if start is not None:
+        w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
+    if done is not None:
+        w.write(0, f"Completed At:\t{rfc1123z(status['completionTime'])}\n")
+    if start is not None and done is not None:
+        w.write(0, f"Duration:\t{human_duration(done - start)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{int(spec['activeDeadlineSeconds'])}s\n")
+    active, succeeded = int(status.get("active") or 0), int(status.get("succeeded") or 0)
+    failed = int(status.get("failed") or 0)
+    if status.get("ready") is None:
+        w.write(0, f"Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} "
+                   "Failed\n")
+    else:
+        w.write(0, f"Pods Statuses:\t{active} Active ({int(status['ready'])} Ready) / "
+                   f"{succeeded} Succeeded / {failed} Failed\n")
+    if spec.get("completionMode") == "Indexed":
+        w.write(0, "Completed Indexes:\t"
+                   f"{cap_indexes_list_or_none(status.get('completedIndexes'))}\n")
+    describe_pod_template(w, spec.get("template") or {})
+    describe_events(ctx, events, w)
+
+
+def _describe_job_template(w: PrefixWriter, template: Obj | None) -> None:
+    """``describeJobTemplate``."""
+    spec = (template or {}).get("spec") or {}
+    if spec.get("selector") is not None:
+        _selector_line(w, spec["selector"])
+    else:
+        w.write(0, "Selector:\t<unset>\n")
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{int(spec['parallelism'])}\n")
+    else:
+        w.write(0, "Parallelism:\t<unset>\n")
+    if spec.get("completions") is not None:
+        w.write(0, f"Completions:\t{int(spec['completions'])}\n")
+    else:
+        w.write(0, "Completions:\t<unset>\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{int(spec['activeDeadlineSeconds'])}s\n")
+    describe_pod_template(w, spec.get("template") or {})
+
+
+def describe_cron_job(ctx: Context, info: ResourceInfo, cj: Obj, w: PrefixWriter,
+                      show_events: bool) -> None:
+    """``describeCronJob``."""
+    meta, spec, status = _meta(cj), cj.get("spec") or {}, cj.get("status") or {}
+    events = search_events(ctx, info, cj) if show_events else None
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Schedule:\t{spec.get('schedule', '')}\n")
+    w.write(0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
+    w.write(0, f"Suspend:\t{_bool_ptr(spec.get('suspend'))}\n")
+    for key, title in (("successfulJobsHistoryLimit", "Successful Job History Limit"),
+                       ("failedJobsHistoryLimit", "Failed Job History Limit")):
+        value = spec.get(key)
+        w.write(0, f"{title}:\t{'<unset>' if value is None else int(value)}\n")
+    if spec.get("startingDeadlineSeconds") is not None:
+        w.write(0, f"Starting Deadline Seconds:\t{int(spec['startingDeadlineSeconds'])}s\n")
+    else:
+        w.write(0, "Starting Deadline Seconds:\t<unset>\n")
+    _describe_job_template(w, spec.get("jobTemplate"))
+    if parse_time(status.get("lastScheduleTime")) is not None:
+        w.write(0, f"Last Schedule Time:\t{rfc1123z(status['lastScheduleTime'])}\n")
+    else:
+        w.write(0, "Last Schedule Time:\t<unset>\n")
+    w.write(0, "Active Jobs:\t")
+    active = status.get("active") or []
+    if not active:
+        w.line("<none>")
+    else:
+        w.write(0, ", ".join(str(ref.get("name", "")) for ref in active))
+        w.line("")
+    describe_events(ctx, events, w)
+
+
 def _format_endpoint_slices(slices: list[Obj], port_name: str) -> str:
     """``formatEndpointSlices`` for one service port."""
     if not slices:
@@ -1503,6 +1639,8 @@ DESCRIBERS: dict[tuple[str, str], Describer] = {
     ("apps", "ReplicaSet"): describe_replica_set,
     ("apps", "StatefulSet"): describe_stateful_set,
     ("apps", "DaemonSet"): describe_daemon_set,
+    ("batch", "Job"): describe_job,
+    ("batch", "CronJob"): describe_cron_job,
     ("discovery.k8s.io", "EndpointSlice"): describe_endpoint_slice,
     ("policy", "PodDisruptionBudget"): describe_pod_disruption_budget,
     ("rbac.authorization.k8s.io", "Role"): describe_role,
