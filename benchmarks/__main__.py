@@ -25,6 +25,7 @@ MODULES: list[str] = [
     "scheduler_bench",
     "notebooks_bench",
     "serve_bench",
+    "list_page_bench",
 ]
 
 QUICK_ENV = "K8S_INTERNALS_BENCH_QUICK"

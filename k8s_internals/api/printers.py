@@ -1617,23 +1617,33 @@ def to_table(
     watch events after the first).
     """
     group, kind = (info.group, info.kind) if isinstance(info, ResourceInfo) else info
-    items = [objs] if isinstance(objs, dict) else list(objs)
+    items = [objs] if isinstance(objs, dict) else objs
     at = _as_datetime(now)
     rows: list[Obj] = []
-    for obj in items:
-        conditions: list[Obj] | None = None
-        if (group, kind) == ("", "Pod"):
+    append = rows.append
+    # the kind's printer and the row's object chosen once for the whole list, not per row
+    object_mode = 2 if include_object == "Object" else 0 if include_object == "None" else 1
+    if (group, kind) == ("", "Pod"):
+        for obj in items:
             cells, conditions = _print_pod(obj, at)
-        else:
-            cells = _ROWS.get((group, kind), _print_default)(obj, at)
-        row: Obj = {"cells": cells}
-        if conditions:
-            row["conditions"] = [dict(c) for c in conditions]
-        if include_object == "Object":
-            row["object"] = obj
-        elif include_object != "None":
-            row["object"] = _partial_object_metadata(obj)
-        rows.append(row)
+            row: Obj = {"cells": cells}
+            if conditions:
+                row["conditions"] = [dict(c) for c in conditions]
+            if object_mode == 1:
+                row["object"] = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                                 "metadata": dict(obj.get("metadata") or {})}
+            elif object_mode == 2:
+                row["object"] = obj
+            append(row)
+    else:
+        printer = _ROWS.get((group, kind), _print_default)
+        for obj in items:
+            row = {"cells": printer(obj, at)}
+            if object_mode == 1:
+                row["object"] = _partial_object_metadata(obj)
+            elif object_mode == 2:
+                row["object"] = obj
+            append(row)
     meta: Obj = {}
     if resource_version:
         meta["resourceVersion"] = resource_version

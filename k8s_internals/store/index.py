@@ -5,6 +5,13 @@ etcd keeps one :class:`~.key_index.KeyIndex` per key in a B-tree ordered by key.
 role is played by a sorted list of keys (searched with :mod:`bisect`) next to a dict from key to
 key index: ranges walk the list between two bisection points, point lookups use the dict.
 
+A range with a ``limit`` (the API server's paged lists) stops walking once it has ``limit``
+keys, and counts the keys in the range without walking them: a second sorted list holds the keys
+live at the newest revision, and a log of the revisions where a key came to life or was deleted
+turns that count into the count at an older revision (a paged list reads at the revision of its
+first page). So a page costs O(limit + log n + changes since its revision), not O(keys after
+it); etcd walks its B-tree to count, but in Go.
+
 Range ends follow etcd's ``mvcc`` conventions: ``end=None`` means the single key ``key``;
 ``end=b""`` means every key from ``key`` on (the server turns the client's ``"\\x00"`` into an
 empty end before it reaches the index, ``mkGteRange`` in ``etcdserver/apply.go``).
@@ -29,6 +36,16 @@ from .revision import Revision
 
 __all__ = ["TreeIndex"]
 
+#: the most births/deaths the log keeps (it is cut in half past this; reads older than what it
+#: still covers count by walking, as before)
+CHANGE_LOG_MAX = 1 << 16
+
+
+def _is_live(ki: KeyIndex) -> bool:
+    """Whether the key exists at the newest revision (its current generation has revisions)."""
+    gens = ki.generations
+    return bool(gens) and bool(gens[-1].revs)
+
 
 class TreeIndex:
     """Keys in order, each with its :class:`KeyIndex`."""
@@ -36,6 +53,12 @@ class TreeIndex:
     def __init__(self) -> None:
         self._keys: list[bytes] = []  # sorted
         self._index: dict[bytes, KeyIndex] = {}
+        self._live: list[bytes] = []  # sorted: the keys live at the newest revision
+        # (main revision, key, +1 born / -1 deleted), oldest first: every such change above
+        # ``_log_floor`` (so the live keys at any revision >= the floor can be counted)
+        self._log: list[tuple[int, bytes, int]] = []
+        self._log_floor = 0
+        self._max_rev = 0
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -49,7 +72,13 @@ class TreeIndex:
             ki = KeyIndex(key)
             self._index[key] = ki
             bisect.insort(self._keys, key)
+        born = not _is_live(ki)
         ki.put(rev)
+        if born:
+            bisect.insort(self._live, key)
+            self._record(rev.main, key, 1)
+        elif rev.main > self._max_rev:
+            self._max_rev = rev.main
 
     def tombstone(self, key: bytes, rev: Revision) -> None:
         """Record a delete of ``key`` at ``rev``; :class:`RevisionNotFoundError` if the key is
@@ -58,12 +87,40 @@ class TreeIndex:
         if ki is None:
             raise RevisionNotFoundError()
         ki.tombstone(rev)
+        live = self._live
+        i = bisect.bisect_left(live, key)
+        if i < len(live) and live[i] == key:
+            del live[i]
+        self._record(rev.main, key, -1)
 
     def insert(self, ki: KeyIndex) -> None:
         """Add (or replace) a whole key index (used when restoring)."""
         if ki.key not in self._index:
             bisect.insort(self._keys, ki.key)
         self._index[ki.key] = ki
+        live = self._live
+        i = bisect.bisect_left(live, ki.key)
+        if i < len(live) and live[i] == ki.key:
+            del live[i]
+        if _is_live(ki):
+            live.insert(i, ki.key)
+        # the log knows nothing of this key's past: only reads from here on may count by it
+        self._max_rev = max(self._max_rev, ki.modified.main)
+        self._log.clear()
+        self._log_floor = self._max_rev
+
+    def _record(self, main: int, key: bytes, delta: int) -> None:
+        log = self._log
+        log.append((main, key, delta))
+        if main > self._max_rev:
+            self._max_rev = main
+        if len(log) > CHANGE_LOG_MAX:
+            half = len(log) // 2
+            self._log_floor = log[half - 1][0]
+            # keep whole revisions: drop the entries of the floor revision too
+            while half < len(log) and log[half][0] == self._log_floor:
+                half += 1
+            del log[:half]
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -93,6 +150,19 @@ class TreeIndex:
             found = self.get(key, at_rev)
             return ([found[0]], 1) if found is not None else ([], 0)
         revs: list[Revision] = []
+        total = self._count_live(key, end, at_rev) if limit > 0 else None
+        if total is not None:
+            # walk only until ``limit`` live keys are found; the count came from the live list
+            keys, index = self._keys, self._index
+            lo = bisect.bisect_left(keys, key)
+            hi = len(keys) if not end else bisect.bisect_left(keys, end, lo)
+            for j in range(lo, hi):
+                found = index[keys[j]].get(at_rev)
+                if found is not None:
+                    revs.append(found[0])
+                    if len(revs) >= limit:
+                        break
+            return revs, total
         total = 0
         for ki in self.visit(key, end):
             found = ki.get(at_rev)
@@ -106,7 +176,31 @@ class TreeIndex:
         """The number of keys live at ``at_rev`` in the range."""
         if end is None:
             return 0 if self.get(key, at_rev) is None else 1
+        counted = self._count_live(key, end, at_rev)
+        if counted is not None:
+            return counted
         return sum(1 for ki in self.visit(key, end) if ki.get(at_rev) is not None)
+
+    def _count_live(self, key: bytes, end: bytes, at_rev: int) -> int | None:
+        """The number of keys live at ``at_rev`` in ``[key, end)`` without walking them: the
+        live keys now, less the births and plus the deaths after ``at_rev`` in the range.
+        None when the log no longer reaches back to ``at_rev``."""
+        if at_rev < self._log_floor:
+            return None
+        live = self._live
+        lo = bisect.bisect_left(live, key)
+        hi = len(live) if not end else bisect.bisect_left(live, end, lo)
+        n = hi - lo
+        log = self._log
+        i = len(log) - 1
+        while i >= 0:
+            main, k, delta = log[i]
+            if main <= at_rev:
+                break
+            if key <= k and (not end or k < end):
+                n -= delta
+            i -= 1
+        return n
 
     def range(
         self, key: bytes, end: bytes | None, at_rev: int
@@ -137,6 +231,14 @@ class TreeIndex:
         if emptied:
             self._keys = [k for k in self._keys if not self._index[k].is_empty()]
             self._index = {k: self._index[k] for k in self._keys}
+        # no read goes below a compaction: the log's older entries are of no more use
+        log = self._log
+        cut = 0
+        while cut < len(log) and log[cut][0] <= rev:
+            cut += 1
+        if cut:
+            del log[:cut]
+        self._log_floor = max(self._log_floor, rev)
         return available
 
     def keep(self, rev: int) -> set[Revision]:

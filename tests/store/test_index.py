@@ -185,3 +185,49 @@ def test_insert_and_key_index() -> None:
     ti.put(b"a", R(6))
     assert ti.key_index(b"b") is ki
     assert ti.range(b"a", b"c", 6) == ([b"a", b"b"], [R(6), R(5)])
+
+
+def _walked(ti: TreeIndex, key: bytes, end: bytes, at: int, limit: int
+            ) -> tuple[list[Revision], int]:
+    """``revisions`` the slow way: every key of the range visited."""
+    found = [f[0] for ki in ti.visit(key, end) if (f := ki.get(at)) is not None]
+    return (found[:limit] if limit > 0 else found), len(found)
+
+
+@pytest.mark.parametrize("log_max", [4, 1 << 16])
+def test_limited_revisions_and_counts_match_a_full_walk(
+        monkeypatch: pytest.MonkeyPatch, log_max: int) -> None:
+    """A limited range counts from the live keys and the birth/death log (not by walking the
+    range); at every revision, after compactions, deletes and re-creations, and with the log
+    cut short, it answers as the full walk does."""
+    import random
+
+    from k8s_internals.store import index
+
+    monkeypatch.setattr(index, "CHANGE_LOG_MAX", log_max)
+    rng = random.Random(7)
+    ti = TreeIndex()
+    keys = [b"/k/%02d" % i for i in range(24)]
+    live: set[bytes] = set()
+    compacted = 0
+    rev = 1
+    for _ in range(400):
+        rev += 1
+        k = rng.choice(keys)
+        op = rng.random()
+        if op < 0.15 and k in live:
+            ti.tombstone(k, R(rev))
+            live.discard(k)
+        elif op < 0.2 and rev > compacted + 5:
+            compacted = rng.randint(compacted + 1, rev - 1)
+            ti.compact(compacted)
+        else:
+            ti.put(k, R(rev))
+            live.add(k)
+        for _ in range(3):
+            at = rng.randint(max(compacted, 1), rev)
+            lo, hi = sorted(rng.sample([*keys, b"/k/", b"/k0", b"/a", b"/z"], 2))
+            end = rng.choice([hi, b""])
+            limit = rng.choice([1, 2, 5, 100])
+            assert ti.revisions(lo, end, at, limit) == _walked(ti, lo, end, at, limit)
+            assert ti.count_revisions(lo, end, at) == _walked(ti, lo, end, at, 0)[1]
