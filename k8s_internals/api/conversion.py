@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .codec import deep_copy
+from .codec import deep_copy as _deep_copy
 from .resources import ResourceInfo, lookup
 
 __all__ = [
@@ -67,8 +67,14 @@ def _time(value: Any) -> Any:
     return value or None
 
 
-def events_v1_to_core_event(obj: Obj) -> Obj:
-    """``Convert_v1_Event_To_core_Event`` then core/v1 as JSON."""
+def _same(value: Any) -> Any:
+    return value
+
+
+def events_v1_to_core_event(obj: Obj, copy: bool = True) -> Obj:
+    """``Convert_v1_Event_To_core_Event`` then core/v1 as JSON. ``copy=False`` shares the
+    nested objects with ``obj`` (for a reader that changes neither, e.g. validation)."""
+    deep_copy = _deep_copy if copy else _same
     out: Obj = {"kind": "Event", "apiVersion": "v1",
                 "metadata": deep_copy(obj.get("metadata") or {})}
     out["involvedObject"] = deep_copy(obj.get("regarding") or {})
@@ -90,8 +96,10 @@ def events_v1_to_core_event(obj: Obj) -> Obj:
     return out
 
 
-def core_event_to_events_v1(obj: Obj) -> Obj:
-    """``Convert_core_Event_To_v1_Event`` then events.k8s.io/v1 as JSON."""
+def core_event_to_events_v1(obj: Obj, copy: bool = True) -> Obj:
+    """``Convert_core_Event_To_v1_Event`` then events.k8s.io/v1 as JSON. ``copy=False``
+    shares the nested objects with ``obj`` (for an ``obj`` nobody else holds)."""
+    deep_copy = _deep_copy if copy else _same
     out: Obj = {"kind": "Event", "apiVersion": "events.k8s.io/v1",
                 "metadata": deep_copy(obj.get("metadata") or {})}
     out["eventTime"] = _time(obj.get("eventTime"))
@@ -119,8 +127,9 @@ class Conversion:
     ``(group, plural)`` and the two conversion functions."""
 
     storage: tuple[str, str]
-    to_storage: Callable[[Obj], Obj]
-    from_storage: Callable[[Obj], Obj]
+    to_storage: Callable[..., Obj]
+    #: ``from_storage(obj, copy=True)``
+    from_storage: Callable[..., Obj]
 
 
 #: ``(group, kind)`` of a served non-storage version -> its conversion

@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import errors
+from .codec import deep_copy
 from .patch.last_applied import LAST_APPLIED_CONFIG_ANNOTATION, encode_json
 from .resources import ResourceInfo
 from .schema.patchmeta import find_kind
@@ -753,6 +754,40 @@ def _set_managed(obj: dict[str, Any], managed: Managed) -> dict[str, Any]:
     return obj
 
 
+class _Unshaped(Exception):
+    """A value :func:`_shape` cannot summarise (not plain JSON types)."""
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _shape(value: Any) -> Any:
+    """What a create's field set depends on: the keys of every object, each list whole (its
+    items' path elements come from their values), and of every other value its type and
+    whether it is empty. Two objects with the same shape get the same ``managedFields`` on
+    create, apart from the time."""
+    t = type(value)
+    if t is dict:
+        return tuple((k, _shape(v)) for k, v in value.items())
+    if t is list:
+        return ("[", repr(value))
+    if t in _SCALARS:
+        return (t, not value)
+    raise _Unshaped
+
+
+#: ``managedFields`` written on create by object shape (see :func:`update`); bounded
+_CREATE_FIELDS: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+_CREATE_FIELDS_MAX = 4096
+
+
+def _create_key(info: ResourceInfo, new: dict[str, Any], manager: str) -> tuple[Any, ...] | None:
+    try:
+        return (info.group, info.plural, info.kind, info.api_version, manager, _shape(new))
+    except _Unshaped:
+        return None
+
+
 def update(info: ResourceInfo, live: dict[str, Any] | None, new: dict[str, Any],
            manager: str, now: str, subresource: str = "") -> dict[str, Any]:
     """``FieldManager.UpdateNoErrors(live, new, manager)`` for a create (``live`` None), an
@@ -760,9 +795,39 @@ def update(info: ResourceInfo, live: dict[str, Any] | None, new: dict[str, Any],
 
     The request's own ``managedFields`` are kept when it sent some (``[]`` / ``[{}]`` clear
     them); otherwise the live object's are used. A subresource request cannot set them.
+
+    A create that sent no ``managedFields`` depends only on the object's shape (the
+    comparison starts from nothing): its result — one entry for ``manager`` — is remembered by
+    shape and reused with this request's time (the same bytes, without the field walk).
     """
     live_mf = (live or {}).get("metadata", {}).get("managedFields")
     new_mf = new.get("metadata", {}).get("managedFields")
+    if live is None and new_mf is None and not subresource:
+        key = _create_key(info, new, manager)
+        if key is not None:
+            cached = _CREATE_FIELDS.get(key)
+            if cached is not None:
+                meta = new.setdefault("metadata", {})
+                if cached:
+                    meta["managedFields"] = [{**e, "time": now,
+                                              "fieldsV1": deep_copy(e["fieldsV1"])}
+                                             for e in cached]
+                else:
+                    meta.pop("managedFields", None)
+                return new
+            out = _update(info, live, new, manager, now, subresource, live_mf, new_mf)
+            encoded = out.get("metadata", {}).get("managedFields") or []
+            if all(e.get("time") == now for e in encoded):
+                if len(_CREATE_FIELDS) >= _CREATE_FIELDS_MAX:
+                    _CREATE_FIELDS.clear()
+                _CREATE_FIELDS[key] = deep_copy(encoded)
+            return out
+    return _update(info, live, new, manager, now, subresource, live_mf, new_mf)
+
+
+def _update(info: ResourceInfo, live: dict[str, Any] | None, new: dict[str, Any],
+            manager: str, now: str, subresource: str, live_mf: Any,
+            new_mf: Any) -> dict[str, Any]:
     if subresource:
         managed = decode_managed_fields(live_mf)
     elif _is_reset(new_mf):

@@ -829,5 +829,21 @@ def object_fields(resource: str, obj: Mapping[str, Any]) -> dict[str, str]:
 
 def field_selector_matches(selector: FieldSelector, resource: str,
                            obj: Mapping[str, Any]) -> bool:
-    """Whether ``obj`` (a ``resource``) matches an already-converted field selector."""
-    return selector.matches(object_fields(resource, obj))
+    """Whether ``obj`` (a ``resource``) matches an already-converted field selector: as
+    ``selector.matches(object_fields(resource, obj))``, computing only the fields the terms
+    name (a watch checks every event of its resource against its selector)."""
+    spec = _labels_for(resource)
+    for term in selector.terms:
+        name = term.field
+        getter = spec.fields.get(name)
+        if getter is not None:
+            value = getter(obj)
+        elif name == "metadata.name":
+            value = str((obj.get("metadata") or {}).get("name", ""))
+        elif name == "metadata.namespace" and spec.namespaced:
+            value = str((obj.get("metadata") or {}).get("namespace", ""))
+        else:
+            value = ""
+        if (value == term.value) == term.negated:
+            return False
+    return True

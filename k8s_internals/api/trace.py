@@ -133,7 +133,7 @@ class Trace:
         """Record one step (what ``steps.append(TraceStep(...))`` does, cheaper)."""
         steps = self._steps
         if steps is None:
-            self._raw_steps.append((step, plugin, outcome.value, detail, time))
+            self._raw_steps.append((step, plugin, outcome._value_, detail, time))
         else:
             steps.append(TraceStep(step, plugin, outcome, detail, time))
 

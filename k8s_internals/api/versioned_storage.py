@@ -85,7 +85,8 @@ class VersionedStorage(Storage):
             return super().create(info, obj)
         with _errors_for(info, obj.get("metadata", {}).get("name", "")):
             created = super().create(storage_info(info), conv.to_storage(obj))
-        return conv.from_storage(created)
+        # ``created`` is the converted copy, held by nobody else: no second copy
+        return conv.from_storage(created, copy=False)
 
     def guaranteed_update(self, info: ResourceInfo, namespace: str, name: str,
                           transform: Callable[[Obj], Obj], precondition_rv: str = "",

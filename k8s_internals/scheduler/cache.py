@@ -199,18 +199,20 @@ class Cache:
                         else PodInfo(pod))
         self._changed(ni, name, self._has_affinity(pod))
 
-    def _remove_pod(self, pod: Obj) -> None:
+    def _remove_pod(self, pod: Obj) -> PodInfo | None:
+        """Take ``pod`` off its node; returns its info (None if it was not there)."""
         name = pod["spec"]["nodeName"]
         ni = self.nodes.get(name)
         if ni is None:
-            return
+            return None
         try:
-            ni.remove_pod(pod)
+            removed = ni.remove_pod(pod)
         except KeyError:
-            return
+            return None
         self._changed(ni, name, self._has_affinity(pod))
         if not ni.pods and ni.node is None:
             del self.nodes[name]
+        return removed
 
     # -- pods -----------------------------------------------------------------------------------
 
@@ -255,8 +257,8 @@ class Cache:
         st = self.pod_states.get(key)
         if st is not None and key in self.assumed_pods:
             # replace the assumed copy by the informer's object (on whichever node it landed)
-            self._remove_pod(st.pod)
-            self._add_pod(pod)
+            removed = self._remove_pod(st.pod)
+            self._add_pod(pod, removed.for_pod(pod) if removed is not None else None)
             self.assumed_pods.discard(key)
             st.pod = pod
             return

@@ -101,6 +101,9 @@ class Kernel:
         self.seed = seed
         self.rng = random.Random(seed)
         self.epoch = epoch
+        #: the last ``timestamp`` / ``micro_timestamp``: ``((instant, epoch), text)``
+        self._timestamp_memo: tuple[tuple[float, datetime], str] | None = None
+        self._micro_timestamp_memo: tuple[tuple[float, datetime], str] | None = None
         self.now: float = 0.0
         self._heap: list[tuple[float, int, int, Event]] = []
         self._seq = itertools.count()
@@ -268,11 +271,23 @@ class Kernel:
 
     def timestamp(self, at: float | None = None) -> str:
         """RFC 3339 with second precision, as Kubernetes' ``metav1.Time`` serialises."""
-        return self.datetime(at).strftime("%Y-%m-%dT%H:%M:%SZ")
+        key = (self.now if at is None else at, self.epoch)
+        memo = self._timestamp_memo
+        if memo is not None and memo[0] == key:
+            return memo[1]  # one request asks several times for the same instant
+        text = self.datetime(key[0]).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._timestamp_memo = (key, text)
+        return text
 
     def micro_timestamp(self, at: float | None = None) -> str:
         """RFC 3339 with microseconds, as ``metav1.MicroTime`` (Lease renewTime, Event time)."""
-        return self.datetime(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        key = (self.now if at is None else at, self.epoch)
+        memo = self._micro_timestamp_memo
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        text = self.datetime(key[0]).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        self._micro_timestamp_memo = (key, text)
+        return text
 
 
 class PeriodicTimer:

@@ -3953,7 +3953,7 @@ def validate_events_v1_event_create(event_v1: Mapping[str, Any]) -> ErrorList:
     paths use the core names (``involvedObject``, ``firstTimestamp``, ``source``...)."""
     from ..conversion import events_v1_to_core_event
 
-    event = events_v1_to_core_event(dict(event_v1))
+    event = events_v1_to_core_event(dict(event_v1), copy=False)  # read only
     errs = validate_event(event)
     errs.extend(validate_kube_object_meta(jdict(event.get("metadata")), True,
                                           name_is_dns_subdomain, Path("metadata")))

@@ -338,6 +338,28 @@ class PodInfo:
             self._resource = PodResource(res, non0.get("cpu", 0), non0.get("memory", 0))
         return self._resource
 
+    def for_pod(self, pod: Obj) -> PodInfo:
+        """The info of ``pod``, another object of this pod (the informer's copy of an assumed
+        pod, confirmed by the binding's watch event): when its key, labels and spec are this
+        one's, the affinity terms, priority and resources — computed from those alone — are
+        reused; the per-plugin signatures are not."""
+        mine = self.pod
+        if (pod_key(pod) != self.key or pod.get("spec") != mine.get("spec")
+                or (pod.get("metadata") or {}).get("labels")
+                != (mine.get("metadata") or {}).get("labels")):
+            return PodInfo(pod)
+        pi = PodInfo.__new__(PodInfo)
+        pi.pod = pod
+        pi.key = self.key
+        pi.priority = self.priority
+        pi.required_affinity_terms = self.required_affinity_terms
+        pi.required_anti_affinity_terms = self.required_anti_affinity_terms
+        pi.preferred_affinity_terms = self.preferred_affinity_terms
+        pi.preferred_anti_affinity_terms = self.preferred_anti_affinity_terms
+        pi._resource = self._resource
+        pi._sign_cache = {}
+        return pi
+
     def signature(self, name: str, make: Callable[[], Any]) -> Any:
         """A cached per-plugin signature fragment (see :mod:`..fastpath`)."""
         try:

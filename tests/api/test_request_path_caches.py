@@ -1,0 +1,93 @@
+"""The request path's shortcuts give what the long way gives: the managedFields of a create
+remembered by object shape, field selectors evaluated term by term, events converted without
+copies, and the scheduler cache reusing an assumed pod's info."""
+
+from __future__ import annotations
+
+import copy
+
+from k8s_internals.api import codec
+from k8s_internals.api import fieldmanager as fm
+from k8s_internals.api.conversion import core_event_to_events_v1, events_v1_to_core_event
+from k8s_internals.api.resources import lookup
+from k8s_internals.api.selectors import (
+    convert_field_selector,
+    field_selector_matches,
+    object_fields,
+    parse_field_selector,
+)
+from k8s_internals.scheduler.framework.types import PodInfo
+
+
+def _pod(name: str, labels: dict[str, str] | None = None, **spec: object) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": labels or {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx", "ports": [
+                {"containerPort": 80}]}], **spec}}
+
+
+def test_create_managed_fields_cached_by_shape_are_the_computed_ones() -> None:
+    info = lookup("", "pods")
+    fm._CREATE_FIELDS.clear()
+    for i, (obj, now) in enumerate([
+        (_pod("a"), "2026-01-01T00:00:00Z"),
+        (_pod("b"), "2026-01-01T00:00:01Z"),  # same shape: from the cache
+        (_pod("c", {"x": "y"}), "2026-01-01T00:00:02Z"),  # another label key
+        (_pod("d", nodeName=""), "2026-01-01T00:00:03Z"),  # an empty value
+        (_pod("e", nodeName="n1"), "2026-01-01T00:00:04Z"),
+        (_pod("f", nodeName="n2"), "2026-01-01T00:00:05Z"),  # cached
+    ]):
+        slow = fm._update(info, None, copy.deepcopy(obj), "kubectl", now, "", None, None)
+        fast = fm.update(info, None, copy.deepcopy(obj), "kubectl", now)
+        assert codec.dumps(fast) == codec.dumps(slow), i
+    assert len(fm._CREATE_FIELDS) == 4
+    # the cached entries are not shared with the objects made from them
+    a = fm.update(info, None, _pod("g"), "kubectl", "t1")
+    b = fm.update(info, None, _pod("h"), "kubectl", "t2")
+    a["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"].clear()
+    assert b["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]
+    assert b["metadata"]["managedFields"][0]["time"] == "t2"
+
+
+def test_field_selector_matches_as_object_fields() -> None:
+    pods = [_pod("a"), _pod("b", nodeName="n1"),
+            {**_pod("c"), "status": {"phase": "Running", "podIPs": [{"ip": "10.0.0.1"}]}},
+            {"metadata": None}]
+    for text in ("spec.nodeName=", "spec.nodeName!=", "spec.host=n1",
+                 "metadata.name=a,status.phase!=Failed", "metadata.namespace=default",
+                 "status.podIP=10.0.0.1", "spec.hostNetwork=false"):
+        sel = convert_field_selector(parse_field_selector(text), "pods")
+        for p in pods:
+            assert field_selector_matches(sel, "pods", p) == sel.matches(
+                object_fields("pods", p)), (text, p)
+    sel = convert_field_selector(parse_field_selector("metadata.namespace=x"), "clusterroles")
+    node = {"metadata": {"name": "n", "namespace": "x"}}
+    assert field_selector_matches(sel, "clusterroles", node) == sel.matches(
+        object_fields("clusterroles", node))
+
+
+def test_event_conversion_without_copies_gives_the_same_object() -> None:
+    ev = {"apiVersion": "events.k8s.io/v1", "kind": "Event",
+          "metadata": {"name": "e", "namespace": "default"}, "eventTime": "t",
+          "reportingController": "c", "reportingInstance": "i", "action": "A", "reason": "R",
+          "regarding": {"kind": "Pod", "name": "p"}, "note": "n", "type": "Normal",
+          "series": {"count": 2, "lastObservedTime": "t"}, "related": {"kind": "Node"}}
+    core = events_v1_to_core_event(ev)
+    assert events_v1_to_core_event(ev, copy=False) == core
+    assert core_event_to_events_v1(core, copy=False) == core_event_to_events_v1(core)
+    assert core_event_to_events_v1(core)["regarding"] == ev["regarding"]
+
+
+def test_pod_info_for_the_informers_copy() -> None:
+    pod = _pod("a", nodeName="n1", priority=5)
+    pod["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "100m"}}
+    pi = PodInfo(pod)
+    pi.calculate_resource()
+    same = copy.deepcopy(pod)
+    reused = pi.for_pod(same)
+    fresh = PodInfo(same)
+    assert reused.pod is same and reused.key == fresh.key and reused.priority == 5
+    assert reused.calculate_resource() == fresh.calculate_resource()
+    other = copy.deepcopy(pod)
+    other["metadata"]["labels"] = {"x": "y"}
+    assert pi.for_pod(other)._resource is None  # labels differ: computed afresh
