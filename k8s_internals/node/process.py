@@ -57,6 +57,7 @@ __all__ = [
     "Process",
     "Program",
     "StdinPipe",
+    "run_to_end",
 ]
 
 #: seconds after a container starts during which its own timers count as work (see above)
@@ -277,6 +278,18 @@ class StdinPipe:
             w.set_result(None)
 
 
+
+def run_to_end(gen: Generator[Any, Any, Any], max_steps: int) -> int:
+    """Drive a synchronous child's program (``sync``: it never really sleeps) to its end: its
+    exit code, or ``-1`` when it has not finished within ``max_steps`` yields (it is closed)."""
+    try:
+        for _ in range(max_steps):
+            gen.send(None)
+    except StopIteration as stop:
+        return int(stop.value)
+    gen.close()
+    return -1
+
 class Process:
     """The container's main process (PID 1)."""
 
@@ -474,15 +487,7 @@ class Process:
         program, error = resolve_program(self.image, argv)
         if program is None:
             return 126 if error.startswith("OCI runtime exec failed") else 127, error
-        gen = child.main(program)
-        code = -1
-        try:
-            for _ in range(max_steps):
-                gen.send(None)
-        except StopIteration as stop:
-            code = int(stop.value)
-        else:
-            gen.close()
+        code = run_to_end(child.main(program), max_steps)
         child.flush()
         text = "\n".join(out)
         return code, text + ("\n" if out else "")

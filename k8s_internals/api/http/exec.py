@@ -71,6 +71,7 @@ from . import websocket as ws
 
 if TYPE_CHECKING:
     from ...node.kubelet.exec import AttachSession, ExecResult, ExecSession
+    from ...node.kubelet.kubelet import Kubelet
     from ...node.runtime import Container
     from ..server import APIServer
     from .server import APIHTTPServer
@@ -134,10 +135,10 @@ def _container_names(pod: dict[str, Any]) -> list[str]:
             for c in spec.get(key) or []]
 
 
-def connect(api: APIServer, req: Request, opts: ExecOptions) -> ExecTarget:
-    """The checks of ``ExecREST.Connect``, on the loop thread; raises a ``StatusError`` or a
-    :class:`KubeletError`. The returned trace is still open (the caller finishes it)."""
-    from ...node.kubelet.exec import find_container, kubelet_lookup
+def open_pod_request(api: APIServer, req: Request) -> tuple[Trace, dict[str, Any]]:
+    """What every streaming subresource of a pod starts with (exec, attach, portforward): a
+    trace for the request, authentication, authorization, then the pod (404 if it is gone).
+    The trace is left open; on a ``StatusError`` it is finished here, with the error."""
     from ..server import _Ctx
 
     trace = Trace(id=api.tracer.new_id(), parent_id=req.parent_id, user="", verb=req.verb,
@@ -152,6 +153,38 @@ def connect(api: APIServer, req: Request, opts: ExecOptions) -> ExecTarget:
         api._authorize(ctx)
         assert ctx.info is not None
         pod = api.storage.get(ctx.info, req.namespace, req.name, None)
+    except errors.StatusError as exc:
+        _finish(api, trace, exc.code, exc.message)
+        raise
+    return trace, pod
+
+
+def node_kubelet(api: APIServer, pod: dict[str, Any], name: str) -> Kubelet:
+    """The kubelet of the pod's node, as the API server dials it (``:10250``): 400 for a pod
+    with no node yet, upstream's dial error when no kubelet answers there."""
+    from ...node.kubelet.exec import kubelet_lookup
+
+    node = (pod.get("spec") or {}).get("nodeName") or ""
+    if not node:
+        raise errors.bad_request(f"pod {name} does not have a host assigned")
+    kubelet_for = kubelet_lookup(api.log_provider)
+    kubelet = kubelet_for(node) if kubelet_for is not None else None
+    if kubelet is None or kubelet.stopped:
+        host = (pod.get("status") or {}).get("hostIP") or node
+        raise errors.StatusError({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": f"error dialing backend: dial tcp {host}:10250: connect: "
+                       "connection refused", "code": 500})
+    return kubelet
+
+
+def connect(api: APIServer, req: Request, opts: ExecOptions) -> ExecTarget:
+    """The checks of ``ExecREST.Connect``, on the loop thread; raises a ``StatusError`` or a
+    :class:`KubeletError`. The returned trace is still open (the caller finishes it)."""
+    from ...node.kubelet.exec import find_container
+
+    trace, pod = open_pod_request(api, req)
+    try:
         if not (opts.stdin or opts.stdout or opts.stderr):
             raise errors.bad_request("you must specify at least 1 of stdin, stdout, stderr")
         spec = pod.get("spec") or {}
@@ -165,17 +198,7 @@ def connect(api: APIServer, req: Request, opts: ExecOptions) -> ExecTarget:
             container = containers[0]
         if container not in _container_names(pod):
             raise errors.bad_request(f"container {container} is not valid for pod {req.name}")
-        node = spec.get("nodeName") or ""
-        if not node:
-            raise errors.bad_request(f"pod {req.name} does not have a host assigned")
-        kubelet_for = kubelet_lookup(api.log_provider)
-        kubelet = kubelet_for(node) if kubelet_for is not None else None
-        if kubelet is None or kubelet.stopped:
-            host = (pod.get("status") or {}).get("hostIP") or node
-            raise errors.StatusError({
-                "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                "message": f"error dialing backend: dial tcp {host}:10250: connect: "
-                           "connection refused", "code": 500})
+        kubelet = node_kubelet(api, pod, req.name)
         try:
             found = find_container(kubelet, pod, container)
         except LookupError as exc:

@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from ..request import Request
-from ..resources import lookup
 from ..trace import Trace
 from . import spdy
 from . import websocket as ws
@@ -66,33 +65,11 @@ class PortForwardTarget:
 
 def connect(api: APIServer, req: Request) -> PortForwardTarget:
     """``PortForwardREST.Connect``'s checks on the loop thread (raises ``StatusError``)."""
-    from ...node.kubelet.exec import kubelet_lookup
-    from ..server import _Ctx
-    from .exec import _finish
+    from .exec import _finish, node_kubelet, open_pod_request
 
-    trace = Trace(id=api.tracer.new_id(), parent_id=req.parent_id, user="", verb=req.verb,
-                  resource=req.resource, subresource=req.subresource, namespace=req.namespace,
-                  name=req.name, api_group=req.group, path=req.path, start=api.kernel.now,
-                  user_agent=req.user_agent)
-    api.tracer.begin(trace)
-    ctx = _Ctx(req, trace)
-    ctx.info = lookup("", "pods")
+    trace, pod = open_pod_request(api, req)
     try:
-        api._authenticate(ctx)
-        api._authorize(ctx)
-        assert ctx.info is not None
-        pod = api.storage.get(ctx.info, req.namespace, req.name, None)
-        node = (pod.get("spec") or {}).get("nodeName") or ""
-        if not node:
-            raise errors.bad_request(f"pod {req.name} does not have a host assigned")
-        kubelet_for = kubelet_lookup(api.log_provider)
-        kubelet = kubelet_for(node) if kubelet_for is not None else None
-        if kubelet is None or kubelet.stopped:
-            host = (pod.get("status") or {}).get("hostIP") or node
-            raise errors.StatusError({
-                "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                "message": f"error dialing backend: dial tcp {host}:10250: connect: "
-                           "connection refused", "code": 500})
+        kubelet = node_kubelet(api, pod, req.name)
     except errors.StatusError as exc:
         _finish(api, trace, exc.code, exc.message)
         raise

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..images import resolve_program
-from ..process import Process, Program, StdinPipe
+from ..process import Process, Program, StdinPipe, run_to_end
 from ..runtime import CONTAINER_RUNNING, Container
 
 if TYPE_CHECKING:
@@ -445,14 +445,5 @@ def exec_sync(container: Container, argv: list[str], stdin: str = "",
     child = ExecProcess(main, argv, lambda stream, text: out.append((stream, text)))
     child.sync = True
     child.stdin_text = stdin
-    gen = child.main(program)
-    code = -1
-    try:
-        for _ in range(max_steps):
-            gen.send(None)
-    except StopIteration as stop:
-        code = int(stop.value)
-    else:
-        gen.close()
-    return ExecResult(code=code), out
+    return ExecResult(code=run_to_end(child.main(program), max_steps)), out
 
