@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors, strategy
 from .admission.interfaces import Operation
-from .codec import deep_copy
+from .codec import EncodedItems, deep_copy
 from .resources import ResourceInfo, lookup
 from .trace import Outcome
 
@@ -168,7 +168,7 @@ def _list(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     if rv and rv != "0" and req.param("resourceVersionMatch") == "Exact":
         revision = int(rv)
     result = server.storage.list(info, req.namespace, pred, limit, req.param("continue"),
-                                 revision)
+                                 revision, req.encoded_items)
     server._step(ctx, "storage", "etcd3", Outcome.OK,
                  {"prefix": info.list_prefix(req.namespace), "items": len(result.items),
                   "revision": result.resource_version})
@@ -177,8 +177,10 @@ def _list(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
         meta["continue"] = result.continue_token
         if result.remaining is not None:
             meta["remainingItemCount"] = result.remaining
+    items = EncodedItems(result.items) if result.encoded else [
+        _strip_type(o) for o in result.items]
     return 200, {"kind": info.list_kind_name, "apiVersion": info.api_version, "metadata": meta,
-                 "items": [_strip_type(o) for o in result.items]}
+                 "items": items}
 
 
 def start_watch(server: APIServer, ctx: _Ctx,

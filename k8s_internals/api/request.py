@@ -38,6 +38,9 @@ class Request:
     #: for non-resource requests (``/version``, ``/healthz``)
     path: str = ""
     user_agent: str = ""
+    #: the HTTPS front encodes a plain JSON reply itself: a list may answer with its items
+    #: already encoded (:class:`~.codec.EncodedItems`, from the storage's cache of encodings)
+    encoded_items: bool = False
 
     @property
     def is_resource_request(self) -> bool:

@@ -21,6 +21,7 @@ The revision a write produced becomes the object's ``resourceVersion``.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import json.scanner
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from typing import Any
 from ..store import (
     CompactedError,
     DeleteRange,
+    KeyValue,
     Put,
     Range,
     RangeResponse,
@@ -40,7 +42,7 @@ from ..store import (
     version,
 )
 from . import errors
-from .codec import to_storage
+from .codec import dumps, to_storage
 from .resources import ResourceInfo
 
 __all__ = ["ListResult", "Storage", "decode_continue", "encode_continue"]
@@ -59,6 +61,8 @@ class ListResult:
     resource_version: int
     continue_token: str = ""
     remaining: int | None = None
+    #: ``items`` are JSON text in the reply's item form (``Storage.list(encoded=True)``)
+    encoded: bool = False
 
 
 def encode_continue(rv: int, start_key: str) -> str:
@@ -81,6 +85,10 @@ def decode_continue(token: str, key_prefix: str) -> tuple[int, str]:
     if start.startswith("/") or ".." in start.split("/"):
         raise errors.bad_request("continue key is not valid: path traversal")
     return rv, key_prefix + start
+
+
+#: how many characters of encoded list items :class:`Storage` keeps (first in, first out)
+ITEM_CACHE_CHARS = 32 * 1024 * 1024
 
 
 #: the C scanner behind ``json.loads``, called directly: a stored value is one UTF-8 JSON
@@ -112,6 +120,33 @@ class Storage:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: (key, mod_revision) -> the object as a list reply's item (no kind/apiVersion,
+        #: ``resourceVersion`` set), encoded by ``dumps``: upstream's watch cache keeps
+        #: serialized forms (``cachingObject``) so a list does not encode each object again.
+        #: A key at a mod_revision never changes, so an entry never goes stale.
+        self._items: dict[tuple[bytes, int], str] = {}
+        self._items_chars = 0
+
+    def _item_text(self, kv: KeyValue, obj: dict[str, Any] | None = None) -> str:
+        """The reply-form JSON of a stored key-value (decoded, if not given, only on a miss)."""
+        ck = (kv.key, kv.mod_revision)
+        text = self._items.get(ck)
+        if text is None:
+            if obj is None:
+                obj = decode_object(kv.value, kv.mod_revision)
+            item = dict(obj)
+            item.pop("kind", None)
+            item.pop("apiVersion", None)
+            text = dumps(item)
+            self._items_chars += len(text)
+            if self._items_chars > ITEM_CACHE_CHARS:
+                # keep the newer half (one rebuild: popping a dict's oldest keys one at a
+                # time makes each next pop scan the holes the previous ones left)
+                items = self._items
+                self._items = dict(itertools.islice(items.items(), len(items) // 2, None))
+                self._items_chars = sum(map(len, self._items.values())) + len(text)
+            self._items[ck] = text
+        return text
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -137,12 +172,16 @@ class Storage:
         limit: int = 0,
         continue_token: str = "",
         revision: int = 0,
+        encoded: bool = False,
     ) -> ListResult:
         """``GetList``. With a ``limit`` the store is asked for at most ``limit + 1`` keys
         from the start key (etcd's ``Range`` with a limit; ``count`` gives
         ``remainingItemCount``), more in doubling chunks while a selector drops items, as
         upstream does: a page costs its own size, not the size of the rest of the prefix.
-        Only the keys read are decoded, each once, and the predicate sees each once."""
+        Only the keys read are decoded, each once, and the predicate sees each once.
+
+        ``encoded``: the items as JSON text in a list reply's item form, from the cache of
+        encodings; without a predicate nothing is decoded when every item is cached."""
         prefix = info.list_prefix(namespace)
         start = prefix
         if continue_token:
@@ -153,12 +192,23 @@ class Storage:
         if limit <= 0:
             resp = self._range(start.encode(), end, 0, revision, continue_token)
             list_rev = revision or resp.revision
+            if encoded:
+                text = self._item_text
+                if predicate is None:
+                    return ListResult([text(kv) for kv in resp.kvs], list_rev, encoded=True)
+                texts = []
+                for kv in resp.kvs:
+                    o = decode_object(kv.value, kv.mod_revision)
+                    if predicate(o):
+                        texts.append(text(kv, o))
+                return ListResult(texts, list_rev, encoded=True)
             objs = [decode_object(kv.value, kv.mod_revision) for kv in resp.kvs]
             if predicate is not None:
                 objs = [o for o in objs if predicate(o)]
             return ListResult(objs, list_rev)
-        items: list[dict[str, Any]] = []
+        items: list[Any] = []
         key = start.encode()
+        decode = predicate is not None or not encoded
         chunk = limit + 1
         prev_key = b""
         while True:
@@ -167,8 +217,8 @@ class Storage:
                 revision = resp.revision  # later chunks read at the first one's revision
             kvs = resp.kvs
             for i, kv in enumerate(kvs):
-                obj = decode_object(kv.value, kv.mod_revision)
-                if predicate is not None and not predicate(obj):
+                obj = decode_object(kv.value, kv.mod_revision) if decode else None
+                if predicate is not None and not predicate(obj):  # type: ignore[arg-type]
                     prev_key = kv.key
                     continue
                 if len(items) == limit:
@@ -180,11 +230,11 @@ class Storage:
                     # ``count`` is every key from this chunk's start to the prefix's end; only
                     # without a selector is it the number of remaining items (upstream too)
                     remaining = resp.count - i if predicate is None else None
-                    return ListResult(items, revision, token, remaining)
-                items.append(obj)
+                    return ListResult(items, revision, token, remaining, encoded)
+                items.append(self._item_text(kv, obj) if encoded else obj)
                 prev_key = kv.key
             if not resp.more or not kvs:
-                return ListResult(items, revision)
+                return ListResult(items, revision, encoded=encoded)
             key = kvs[-1].key + b"\x00"
             chunk = min(chunk * 2, _MAX_CHUNK)
 

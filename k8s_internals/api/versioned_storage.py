@@ -70,10 +70,12 @@ class VersionedStorage(Storage):
 
     def list(self, info: ResourceInfo, namespace: str = "",
              predicate: Callable[[Obj], bool] | None = None, limit: int = 0,
-             continue_token: str = "", revision: int = 0) -> ListResult:
+             continue_token: str = "", revision: int = 0, encoded: bool = False,
+             ) -> ListResult:
         conv = conversion_for(info)
         if conv is None:
-            return super().list(info, namespace, predicate, limit, continue_token, revision)
+            return super().list(info, namespace, predicate, limit, continue_token, revision,
+                                encoded)
         result = super().list(storage_info(info), namespace, predicate, limit, continue_token,
                               revision)
         result.items = [conv.from_storage(o) for o in result.items]
