@@ -24,6 +24,8 @@ __all__ = ["InternalAccess"]
 class InternalAccess:
     def __init__(self, server: APIServer) -> None:
         self._server = server
+        #: key -> (mod_revision, value, decoded object) for :meth:`get_shared`
+        self._shared: dict[bytes, tuple[int, bytes, dict[str, Any]]] = {}
 
     def _info(self, group: str, resource: str):  # type: ignore[no-untyped-def]
         info = lookup(group, resource)
@@ -33,6 +35,27 @@ class InternalAccess:
 
     def get(self, group: str, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         return self._server.storage.get_or_none(self._info(group, resource), namespace, name)
+
+    def get_shared(self, group: str, resource: str, namespace: str, name: str
+                   ) -> dict[str, Any] | None:
+        """Like :meth:`get`, but the object is decoded once per stored revision and shared by
+        the callers, which must not change it (upstream's plugins get informer objects under
+        the same rule). The store is still read on every call, so the answer is never stale."""
+        from .storage import decode_object
+
+        key = self._info(group, resource).key(namespace, name).encode()
+        kv = self._server.storage.store.get(key)
+        if kv is None:
+            return None
+        cache = self._shared
+        hit = cache.get(key)
+        if hit is not None and hit[0] == kv.mod_revision and hit[1] == kv.value:
+            return hit[2]
+        obj = decode_object(kv.value, kv.mod_revision)
+        if len(cache) >= 1024:
+            cache.clear()
+        cache[key] = (kv.mod_revision, kv.value, obj)
+        return obj
 
     def list(self, group: str, resource: str, namespace: str = "") -> list[dict[str, Any]]:
         return self._server.storage.list(self._info(group, resource), namespace).items

@@ -248,11 +248,15 @@ class APIServer:
         actx = self.admission_context
         # the object as the plugin found it, for its patch; one copy serves every plugin until
         # one of them changes something (an empty patch means ``before == obj``)
+        # a plugin whose ``may_mutate(a)`` says it leaves this request's object alone (upstream's
+        # plugins return early on such requests) needs neither the copy nor the diff
         before: dict[str, Any] | None = None
         for plugin in self.mutating:
             if not plugin.handles(op):
                 continue
-            if before is None and obj is not None:
+            may_mutate = getattr(plugin, "may_mutate", None)
+            mutates = obj is not None and (may_mutate is None or may_mutate(a))
+            if before is None and mutates:
                 before = deep_copy(obj)
             try:
                 plugin.admit(a, actx)
@@ -262,7 +266,7 @@ class APIServer:
             except errors.StatusError as exc:
                 self._step(ctx, "mutating-admission", plugin.name, Outcome.REJECTED, exc.message)
                 raise
-            patch = json_patch_diff(before, obj) if obj is not None else []
+            patch = json_patch_diff(before, obj) if mutates else []
             if patch:
                 before = None
             self._step(ctx, "mutating-admission", plugin.name,

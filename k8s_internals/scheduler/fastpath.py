@@ -5,7 +5,9 @@ Why it is correct. A plugin that implements ``sign_pod(pod)`` promises that its 
 Score results depend only on that signature fragment, the node's own :class:`NodeInfo` and its
 configuration (upstream's pod signatures, ``SignPod``, KEP-5598 "opportunistic batching", make
 the same promise). For two pods with equal signatures, on a node whose ``generation`` has not
-changed, such a plugin returns the same verdict and the same raw score. So the fast path keeps,
+changed, such a plugin returns the same verdict and the same raw score (a fragment may not depend
+on the names of projected volumes or the mounts that refer to them: pods differing only there share
+a pod shape, see :func:`_shape_spec`). So the fast path keeps,
 per (profile, active plugins, signature):
 
 - filter columns: ``ok[i]`` and the failing ``Status`` (or ``None``) for node ``i`` of the
@@ -51,6 +53,52 @@ __all__ = ["MAX_COLUMN_SETS", "MIN_SIGHTINGS", "FastPath", "find_window"]
 MIN_SIGHTINGS = 2
 #: column sets kept (LRU)
 MAX_COLUMN_SETS = 16
+
+
+_CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+
+def _shape_spec(spec: Any) -> Any:
+    """The spec as the pod-shape key sees it: the names of projected volumes (and the mounts
+    that refer to them) replaced by their position. The ServiceAccount admission plugin gives
+    every pod a projected token volume with a random name (``kube-api-access-xxxxx``), which
+    would make every pod a new shape; no ``sign_pod`` reads volume names or mounts (projected
+    volumes are ignored by VolumeRestrictions, VolumeBinding and NodeVolumeLimits upstream, and
+    those plugins have no ``sign_pod`` anyway), so pods differing only there share a shape."""
+    if not isinstance(spec, dict):
+        return spec
+    vols = spec.get("volumes")
+    if not vols or not isinstance(vols, list):
+        return spec
+    renames: dict[Any, str] = {}
+    out_vols = []
+    for i, v in enumerate(vols):
+        if isinstance(v, dict) and "projected" in v and isinstance(v.get("name"), str):
+            # NUL never occurs in a valid volume name, so no placeholder equals a real name
+            renames[v["name"]] = f"\0projected-{i}"
+            v = {**v, "name": renames[v["name"]]}
+        out_vols.append(v)
+    if not renames:
+        return spec
+    out = {**spec, "volumes": out_vols}
+    for field in _CONTAINER_LISTS:
+        cs = spec.get(field)
+        if not isinstance(cs, list):
+            continue
+        new_cs = []
+        for c in cs:
+            mounts = c.get("volumeMounts") if isinstance(c, dict) else None
+            if isinstance(mounts, list) and any(
+                    isinstance(m, dict) and isinstance(m.get("name"), str)
+                    and m["name"] in renames for m in mounts):
+                c = {**c, "volumeMounts": [
+                    {**m, "name": renames[m["name"]]}
+                    if isinstance(m, dict) and isinstance(m.get("name"), str)
+                    and m["name"] in renames else m
+                    for m in mounts]}
+            new_cs.append(c)
+        out[field] = new_cs
+    return out
 
 
 class _Unsupported(Exception):
@@ -117,7 +165,8 @@ class FastPath:
         pod = pod_info.pod
         shape = pod_info.signature("", lambda: canonical(
             [(pod.get("metadata") or {}).get("namespace"), (pod.get("metadata") or {}).get(
-                "labels"), (pod.get("metadata") or {}).get("annotations"), pod.get("spec")]))
+                "labels"), (pod.get("metadata") or {}).get("annotations"),
+             _shape_spec(pod.get("spec"))]))
         key = (tuple(id(pl) for pl in plugins), shape)
         sig = self._signatures.get(key)
         if sig is None:

@@ -40,7 +40,13 @@ from typing import TYPE_CHECKING, Any
 from ..sim import DEFAULT_EPOCH
 from .kvstore import KVStore, RangeResult, TxnRead, TxnWrite
 from .lessor import IDGenerator, Lessor
-from .sizes import delete_request_size, put_request_size, raft_request_size, txn_request_size
+from .sizes import (
+    delete_request_size,
+    put_request_size,
+    raft_request_size,
+    txn_request_size,
+    txn_request_size_bound,
+)
 from .types import (
     MAX_REQUEST_BYTES,
     MAX_TXN_OPS,
@@ -192,11 +198,14 @@ class MemoryStore(Store):
     def compact_revision(self) -> int:
         return max(self.mvcc.compact_main_rev, 0)
 
-    def _propose(self, payload: int = 0) -> None:
+    def _propose(self, payload: int = 0, exact: Callable[[], int] | None = None) -> None:
         """Take a request id, check the raft request's size, append it to the (one-member)
-        raft log. Called with the lock held."""
+        raft log. Called with the lock held. With ``exact``, ``payload`` is an upper bound of
+        the request's size and ``exact()`` its size, computed only if the bound is over the
+        limit (the raft request's size grows with the payload's, so the answer is the same)."""
         header_id = self._req_ids.next()
-        if raft_request_size(payload, header_id) > self.max_request_bytes:
+        if raft_request_size(payload, header_id) > self.max_request_bytes and (
+                exact is None or raft_request_size(exact(), header_id) > self.max_request_bytes):
             raise RequestTooLargeError()
         self.raft_index += 1
 
@@ -297,7 +306,8 @@ class MemoryStore(Store):
         read_only = all(isinstance(op, Range) for op in (*success, *failure))
         with self._lock:
             if not read_only:
-                self._propose(txn_request_size(compare, success, failure))
+                self._propose(txn_request_size_bound(compare, success, failure),
+                              lambda: txn_request_size(compare, success, failure))
             mvcc = self.mvcc
             cur = mvcc.current_rev
             succeeded = all(c.holds(mvcc.get(c.key, cur)) for c in compare)

@@ -35,6 +35,7 @@ __all__ = [
     "put_request_size",
     "raft_request_size",
     "txn_request_size",
+    "txn_request_size_bound",
     "varint_len",
 ]
 
@@ -144,6 +145,27 @@ def txn_request_size(
         + sum(_message_field(_op_size(op)) for op in success)
         + sum(_message_field(_op_size(op)) for op in failure)
     )
+
+
+def txn_request_size_bound(
+    compare: Sequence[Compare], success: Sequence[Op], failure: Sequence[Op]
+) -> int:
+    """An upper bound of :func:`txn_request_size`, from the byte strings' lengths alone: every
+    tag is at most 2 bytes and every varint at most 10, so a compare costs at most 64 bytes
+    besides its key and operand, and an op at most 96 besides its key, value and range end.
+    A request whose bound fits under the limit fits; only one that might not is measured
+    exactly (the answer is the same, the exact sum is just not needed for small requests)."""
+    n = 0
+    for c in compare:
+        operand = c.operand
+        n += 64 + len(c.key) + (len(operand) if isinstance(operand, bytes) else 0)
+    for ops in (success, failure):
+        for op in ops:
+            if isinstance(op, Put):
+                n += 96 + len(op.key) + len(op.value)
+            else:
+                n += 96 + len(op.key) + len(op.range_end or b"")
+    return n
 
 
 def raft_request_size(payload: int, header_id: int) -> int:

@@ -14,6 +14,7 @@ from k8s_internals.store.sizes import (
     put_request_size,
     raft_request_size,
     txn_request_size,
+    txn_request_size_bound,
     varint_len,
 )
 
@@ -54,6 +55,49 @@ def test_txn_request_nests_ops_and_compares() -> None:
     assert txn_request_size([value(b"k") == b""], [], []) == 2 + 7
     assert txn_request_size([], [Range(b"k"), DeleteRange(b"k")], []) == 2 * (1 + 1 + 1 + 1 + 3)
     assert isinstance(mod(b"k") == 5, Compare)
+
+
+def test_txn_request_size_bound_is_an_upper_bound() -> None:
+    """The cheap bound the store checks first never undercounts (so the limit falls on the same
+    byte: only requests whose bound is over it are measured exactly)."""
+    import random
+
+    from k8s_internals.store import create, version
+
+    rng = random.Random(7)
+
+    def blob() -> bytes:
+        return bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 5, 200, 3000])))
+
+    big = 2**63 - 1
+    for _ in range(300):
+        compare = []
+        for _ in range(rng.randrange(4)):
+            key = blob() or b"k"
+            kind = rng.randrange(4)
+            if kind == 0:
+                compare.append(value(key) == blob())
+            else:
+                builder = (mod, create, version)[kind - 1]
+                compare.append(builder(key) == rng.choice([0, 1, 300, big]))
+        ops: list = []
+        for _ in range(rng.randrange(5)):
+            key = blob() or b"k"
+            kind = rng.randrange(3)
+            if kind == 0:
+                ops.append(Put(key, blob(), lease=rng.choice([0, big]),
+                               prev_kv=rng.random() < 0.5))
+            elif kind == 1:
+                ops.append(DeleteRange(key, rng.choice([None, b"\x00", blob()]),
+                                       prev_kv=rng.random() < 0.5))
+            else:
+                ops.append(Range(key, rng.choice([None, b"\x00", blob()]),
+                                 limit=rng.choice([0, big]), revision=rng.choice([0, big]),
+                                 keys_only=rng.random() < 0.5, count_only=rng.random() < 0.5))
+        cut = rng.randrange(len(ops) + 1)
+        success, failure = ops[:cut], ops[cut:]
+        assert txn_request_size_bound(compare, success, failure) >= txn_request_size(
+            compare, success, failure)
 
 
 def test_raft_request_header() -> None:

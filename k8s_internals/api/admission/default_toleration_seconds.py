@@ -45,6 +45,11 @@ class DefaultTolerationSeconds:
     def handles(self, operation: Operation) -> bool:
         return operation in (Operation.CREATE, Operation.UPDATE)
 
+    @staticmethod
+    def may_mutate(a: Attributes) -> bool:
+        """Whether :meth:`admit` may change ``a.obj``: pods (not their subresources)."""
+        return not a.subresource and a.group == "" and a.resource == "pods"
+
     def admit(self, a: Attributes, ctx: AdmissionContext) -> None:
         if a.group != "" or a.resource != "pods" or a.subresource or a.obj is None:
             return

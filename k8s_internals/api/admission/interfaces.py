@@ -98,6 +98,10 @@ class AdmissionContext(Protocol):
 
 @runtime_checkable
 class MutationInterface(Protocol):
+    """A mutating plugin. It may also define ``may_mutate(a) -> bool``: False promises that
+    ``admit`` leaves ``a.obj`` unchanged for that request, so the API server skips the copy and
+    the diff it records as the plugin's patch (a plugin without it is always diffed)."""
+
     name: str
 
     def handles(self, operation: Operation) -> bool: ...

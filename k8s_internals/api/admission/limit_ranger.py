@@ -287,6 +287,10 @@ class LimitRanger:
             return None
         return ctx.list("", "limitranges", a.namespace)
 
+    def may_mutate(self, a: Attributes) -> bool:
+        """Whether :meth:`admit` may change ``a.obj``: only pods it supports."""
+        return a.resource == "pods" and self._supports(a)
+
     def admit(self, a: Attributes, ctx: AdmissionContext) -> None:
         ranges = self._limit_ranges(a, ctx)
         if not ranges or a.obj is None or a.resource != "pods":

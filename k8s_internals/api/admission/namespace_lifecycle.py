@@ -49,6 +49,11 @@ class NamespaceLifecycle:
     def handles(self, operation: Operation) -> bool:
         return operation in (Operation.CREATE, Operation.UPDATE, Operation.DELETE)
 
+    @staticmethod
+    def may_mutate(a: Attributes) -> bool:
+        """Whether :meth:`admit` may change ``a.obj``: never (it only rejects)."""
+        return False
+
     def admit(self, a: Attributes, ctx: AdmissionContext) -> None:
         is_namespace = a.group == "" and a.kind == "Namespace"
         if a.operation is Operation.DELETE and is_namespace and a.name in self.immortal_namespaces:
@@ -62,7 +67,9 @@ class NamespaceLifecycle:
         if (a.group, a.resource) in _ACCESS_REVIEWS:
             return
 
-        namespace = ctx.get("", "namespaces", "", a.namespace)
+        # read-only use: a context that can share its decoded objects need not copy
+        get = getattr(ctx, "get_shared", None) or ctx.get
+        namespace = get("", "namespaces", "", a.namespace)
         if namespace is None:
             raise errors.not_found("", "namespaces", a.namespace)
 

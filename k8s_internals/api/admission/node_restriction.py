@@ -109,6 +109,11 @@ class NodeRestriction:
     def handles(self, operation: Operation) -> bool:
         return operation in (Operation.CREATE, Operation.UPDATE, Operation.DELETE)
 
+    @staticmethod
+    def may_mutate(a: Attributes) -> bool:
+        """Whether :meth:`admit` may change ``a.obj``: only for a node's own requests."""
+        return node_identity(a.user)[1]
+
     def admit(self, a: Attributes, ctx: AdmissionContext) -> None:
         node_name, is_node = node_identity(a.user)
         if not is_node:

@@ -104,6 +104,11 @@ class Priority:
 
     # -- admit ------------------------------------------------------------------------------
 
+    @staticmethod
+    def may_mutate(a: Attributes) -> bool:
+        """Whether :meth:`admit` may change ``a.obj``: pods (not their subresources)."""
+        return not a.subresource and a.group == "" and a.resource == "pods"
+
     def admit(self, a: Attributes, ctx: AdmissionContext) -> None:
         if a.subresource or a.group != "" or a.resource != "pods" or a.obj is None:
             return

@@ -114,6 +114,10 @@ class ServiceAccount:
 
     # -- admit ---------------------------------------------------------------------------------
 
+    def may_mutate(self, a: Attributes) -> bool:
+        """Whether :meth:`admit` may change ``a.obj``: pod creations it does not ignore."""
+        return not self._should_ignore(a) and a.operation is Operation.CREATE
+
     def admit(self, a: Attributes, ctx: AdmissionContext) -> None:
         if self._should_ignore(a) or a.operation is not Operation.CREATE:
             return
