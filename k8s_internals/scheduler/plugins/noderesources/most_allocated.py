@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...framework.interface import MAX_NODE_SCORE
-from .resource_allocation import ResourceSpec, Scorer
+from .resource_allocation import ResourceSpec, Scorer, weighted_average_scorer
 
 __all__ = ["most_requested_score", "most_resource_scorer"]
 
@@ -34,18 +34,4 @@ def most_requested_score(requested: int, capacity: int) -> int:
 
 def most_resource_scorer(resources: Sequence[ResourceSpec]) -> Scorer:
     """``mostResourceScorer``: the weighted average of :func:`most_requested_score`."""
-    specs = list(resources)
-
-    def scorer(requested: list[int], allocatable: list[int]) -> int:
-        node_score = weight_sum = 0
-        for i, req in enumerate(requested):
-            if allocatable[i] == 0:
-                continue
-            weight = specs[i].weight
-            node_score += most_requested_score(req, allocatable[i]) * weight
-            weight_sum += weight
-        if weight_sum == 0:
-            return 0
-        return node_score // weight_sum
-
-    return scorer
+    return weighted_average_scorer(resources, most_requested_score)

@@ -31,7 +31,8 @@ from ...util import (
     pod_requests,
 )
 
-__all__ = ["DEFAULT_RESOURCES", "ResourceAllocationScorer", "ResourceSpec", "resource_specs"]
+__all__ = ["DEFAULT_RESOURCES", "ResourceAllocationScorer", "ResourceSpec", "resource_specs",
+           "weighted_average_scorer"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,28 @@ class ResourceSpec:
 DEFAULT_RESOURCES = (ResourceSpec("cpu", 1), ResourceSpec("memory", 1))
 
 Scorer = Callable[[list[int], list[int]], int]
+
+
+def weighted_average_scorer(resources: Sequence[ResourceSpec],
+                            score: Callable[[int, int], int]) -> Scorer:
+    """The loop ``leastResourceScorer`` and ``mostResourceScorer`` share: the integer
+    weighted average of ``score(requested, allocatable)`` over the resources the node has
+    (allocatable 0 is left out)."""
+    specs = list(resources)
+
+    def scorer(requested: list[int], allocatable: list[int]) -> int:
+        node_score = weight_sum = 0
+        for i, req in enumerate(requested):
+            if allocatable[i] == 0:
+                continue
+            weight = specs[i].weight
+            node_score += score(req, allocatable[i]) * weight
+            weight_sum += weight
+        if weight_sum == 0:
+            return 0
+        return node_score // weight_sum
+
+    return scorer
 
 
 def resource_specs(raw: Sequence[Mapping[str, Any]] | None) -> list[ResourceSpec]:
