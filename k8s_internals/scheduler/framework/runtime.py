@@ -485,30 +485,29 @@ class Framework:
     def run_pre_filter_extension_add_pod(self, state: CycleState, pod: dict[str, Any],
                                          pod_info: PodInfo, node_info: NodeInfo
                                          ) -> Status | None:
-        for pl in self.pre_filter_plugins:
-            if pl.name in state.skip_filter_plugins:
-                continue
-            ext = getattr(pl, "pre_filter_extensions", lambda: None)()
-            if ext is None:
-                continue
-            st = ext.add_pod(state, pod, pod_info, node_info)
-            if st is not None and not st.is_success():
-                return Status(Code.Error, f"running AddPod on PreFilter plugin "
-                              f"{_go_q(pl.name)}: {_msg(st)}")
-        return None
+        """``RunPreFilterExtensionAddPod``."""
+        return self._run_pre_filter_extension("AddPod", state, pod, pod_info, node_info)
 
     def run_pre_filter_extension_remove_pod(self, state: CycleState, pod: dict[str, Any],
                                             pod_info: PodInfo, node_info: NodeInfo
                                             ) -> Status | None:
+        """``RunPreFilterExtensionRemovePod``."""
+        return self._run_pre_filter_extension("RemovePod", state, pod, pod_info, node_info)
+
+    def _run_pre_filter_extension(self, which: str, state: CycleState, pod: dict[str, Any],
+                                  pod_info: PodInfo, node_info: NodeInfo) -> Status | None:
+        """The loop both extension points share: every PreFilter plugin not skipped that has
+        ``pre_filter_extensions``; the first failure, as upstream words it."""
         for pl in self.pre_filter_plugins:
             if pl.name in state.skip_filter_plugins:
                 continue
             ext = getattr(pl, "pre_filter_extensions", lambda: None)()
             if ext is None:
                 continue
-            st = ext.remove_pod(state, pod, pod_info, node_info)
+            call = ext.add_pod if which == "AddPod" else ext.remove_pod
+            st = call(state, pod, pod_info, node_info)
             if st is not None and not st.is_success():
-                return Status(Code.Error, f"running RemovePod on PreFilter plugin "
+                return Status(Code.Error, f"running {which} on PreFilter plugin "
                               f"{_go_q(pl.name)}: {_msg(st)}")
         return None
 
