@@ -172,36 +172,41 @@ def make_environment(pod: JSON, container: JSON, *, services: Iterable[JSON], ge
         elif vf.get("resourceFieldRef"):
             declared[name] = _resource_value(pod, container, vf["resourceFieldRef"],
                                              allocatable or {})
-        elif vf.get("configMapKeyRef"):
-            ref = vf["configMapKeyRef"]
-            obj = get("configmaps", ns, ref.get("name", ""))
-            if obj is None:
-                if ref.get("optional"):
-                    continue
-                raise ContainerConfigError(f'configmap "{ref.get("name", "")}" not found')
-            data = obj.get("data") or {}
-            if ref.get("key") not in data:
-                if ref.get("optional"):
-                    continue
-                raise ContainerConfigError(f"couldn't find key {ref.get('key')} in ConfigMap "
-                                           f"{ns}/{ref.get('name')}")
-            declared[name] = str(data[ref["key"]])
-        elif vf.get("secretKeyRef"):
-            ref = vf["secretKeyRef"]
-            obj = get("secrets", ns, ref.get("name", ""))
-            if obj is None:
-                if ref.get("optional"):
-                    continue
-                raise ContainerConfigError(f'secret "{ref.get("name", "")}" not found')
-            data = obj.get("data") or {}
-            if ref.get("key") not in data:
-                if ref.get("optional"):
-                    continue
-                raise ContainerConfigError(f"couldn't find key {ref.get('key')} in Secret "
-                                           f"{ns}/{ref.get('name')}")
-            declared[name] = _b64(data[ref["key"]])
+        elif vf.get("configMapKeyRef") or vf.get("secretKeyRef"):
+            value = _key_ref(get, ns, vf)
+            if value is not None:
+                declared[name] = value
     env.update(declared)
     return env
+
+
+#: ``configMapKeyRef`` / ``secretKeyRef``: the resource, and the kind as the two error texts
+#: spell it
+_KEY_REFS = {
+    "configMapKeyRef": ("configmaps", "configmap", "ConfigMap"),
+    "secretKeyRef": ("secrets", "secret", "Secret"),
+}
+
+
+def _key_ref(get: Getter, ns: str, vf: JSON) -> str | None:
+    """A ``configMapKeyRef`` or ``secretKeyRef`` value; ``None`` when it is optional and
+    missing (the variable is left out), ``ContainerConfigError`` when it is required."""
+    field = "configMapKeyRef" if vf.get("configMapKeyRef") else "secretKeyRef"
+    resource, lower, kind = _KEY_REFS[field]
+    ref = vf[field]
+    obj = get(resource, ns, ref.get("name", ""))
+    if obj is None:
+        if ref.get("optional"):
+            return None
+        raise ContainerConfigError(f'{lower} "{ref.get("name", "")}" not found')
+    data = obj.get("data") or {}
+    if ref.get("key") not in data:
+        if ref.get("optional"):
+            return None
+        raise ContainerConfigError(f"couldn't find key {ref.get('key')} in {kind} "
+                                   f"{ns}/{ref.get('name')}")
+    value = data[ref["key"]]
+    return _b64(value) if field == "secretKeyRef" else str(value)  # Secret data is base64
 
 
 def _b64(value: Any) -> str:
