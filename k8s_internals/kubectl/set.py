@@ -140,8 +140,10 @@ def _run_image(ctx: Context, args: list[str]) -> int:
         changed = copy.deepcopy(current)
         spec = pod_spec_of(t.info.plural, changed)
         if spec is None:
-            errors.append(CommandError(f"error: {object_name(t.info, t.name)} "
-                                       f"{t.info.kind} is not supported"))
+            # ``UpdatePodSpecForObject``'s error, with the Go type ``%T`` prints
+            errors.append(CommandError(
+                f"error: {object_name(t.info, t.name)} the object is not a pod or does not "
+                f"have a pod template: *{t.info.version}.{t.info.kind}"))
             continue
         for name, image in images.items():
             found_init = _set_image(spec.get("initContainers"), name, image)

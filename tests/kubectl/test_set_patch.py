@@ -57,6 +57,10 @@ def test_set_image_no_change_unknown_container_and_wildcard(kubectl: Kubectl,
         "<resource>/<name>\n")
     assert kubectl.run("set image deploy kubia a=b extra") == (
         "error: all resources must be specified before image changes: extra\n")
+    kubectl.run("create configmap cm --from-literal=a=b")
+    assert kubectl.run("set image configmap/cm a=b") == (
+        "error: configmap/cm the object is not a pod or does not have a pod template: "
+        "*v1.ConfigMap\n")
 
 
 def test_set_image_on_a_pod_and_init_containers(kubectl: Kubectl, admin: Client) -> None:
