@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..api.errors import StatusError
+from ..api.validation.field import go_quote
 from .base import Context, Target, object_name, resolve_args, resource_for
 from .cli import Flag, parse
 from .errors import CommandError, format_error
@@ -60,7 +61,7 @@ def _patch_bytes(ctx: Context, flags: dict[str, Any]) -> str:
     try:  # yaml.ToJSON: JSON is YAML, and YAML patches are accepted too
         return json.dumps(yaml.safe_load(text), separators=(",", ":"))
     except yaml.YAMLError as exc:
-        raise CommandError(f"unable to parse {json.dumps(flags['patch'])}: {exc}") from None
+        raise CommandError(f"unable to parse {go_quote(flags['patch'])}: {exc}") from None
 
 
 def run(ctx: Context, args: list[str]) -> int:
@@ -68,7 +69,7 @@ def run(ctx: Context, args: list[str]) -> int:
     kind = flags["type"].lower()
     if kind not in PATCH_TYPES:
         raise CommandError(f"--type must be one of [json merge strategic], not "
-                           f"{json.dumps(flags['type'])}")
+                           f"{go_quote(flags['type'])}")
     body = _patch_bytes(ctx, flags)
     if flags["filename"]:
         targets = [Target(resource_for(o, src), o["metadata"]["name"])

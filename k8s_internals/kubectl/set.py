@@ -24,6 +24,7 @@ from typing import Any
 
 from ..api.errors import StatusError
 from ..api.patch.strategic_merge import create_two_way_merge_patch
+from ..api.validation.field import go_quote
 from .base import Context, Target, object_name, resolve_args, resource_for
 from .cli import Flag, UsageError, parse
 from .errors import CommandError, format_error
@@ -150,7 +151,7 @@ def _run_image(ctx: Context, args: list[str]) -> int:
             found = _set_image(spec.get("containers"), name, image)
             if not found and not found_init:
                 errors.append(CommandError(f"error: unable to find container named "
-                                           f"{json.dumps(name)}"))
+                                           f"{go_quote(name)}"))
         patch = create_two_way_merge_patch(current, changed, t.info.kind)
         if not patch:
             continue  # no changes
