@@ -16,6 +16,7 @@ from . import errors, strategy
 from .admission.interfaces import Operation
 from .codec import EncodedItems, deep_copy
 from .resources import ResourceInfo, lookup
+from .storage import as_decoded
 from .trace import Outcome
 
 if TYPE_CHECKING:
@@ -619,7 +620,9 @@ def _bind(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
     rv = int(new["metadata"]["resourceVersion"])
     server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rv,
                                                        "nodeName": target})
-    server._record_write(ctx, key, rv, "PUT")
+    # the reply is a Status: nobody else holds ``new``, so the watch cache may take it as the
+    # event's object instead of decoding the bytes just written
+    server._record_write(ctx, key, rv, "PUT", decoded=as_decoded(new, rv))
     return 201, errors.status_success()
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "SelectorError",
     "convert_field_selector",
     "escape_field_value",
+    "field_getter",
     "field_selector_matches",
     "label_selector_as_selector",
     "new_requirement",
@@ -825,6 +826,34 @@ def object_fields(resource: str, obj: Mapping[str, Any]) -> dict[str, str]:
     for name, getter in spec.fields.items():
         fields[name] = getter(obj)
     return fields
+
+
+def _metadata_name(obj: Mapping[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("name", ""))
+
+
+def _metadata_namespace(obj: Mapping[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("namespace", ""))
+
+
+def _no_value(obj: Mapping[str, Any]) -> str:
+    return ""
+
+
+def field_getter(resource: str, field: str) -> FieldGetter:
+    """The getter of one converted field label of ``resource``: the value
+    :func:`field_selector_matches` compares for it (and :func:`object_fields` holds), ``""`` for
+    a label the resource's ``fields.Set`` lacks. The watch cache keeps these values per key, as
+    upstream's ``storeElement.Fields`` (``apiserver/pkg/storage/cacher/watch_cache.go``)."""
+    spec = _labels_for(resource)
+    getter = spec.fields.get(field)
+    if getter is not None:
+        return getter
+    if field == "metadata.name":
+        return _metadata_name
+    if field == "metadata.namespace" and spec.namespaced:
+        return _metadata_namespace
+    return _no_value
 
 
 def field_selector_matches(selector: FieldSelector, resource: str,

@@ -320,9 +320,14 @@ class APIServer:
             access = self._admission_context = InternalAccess(self)
         return access
 
-    def _record_write(self, ctx: _Ctx, key: str, revision: int, op: str) -> None:
+    def _record_write(self, ctx: _Ctx, key: str, revision: int, op: str,
+                      decoded: dict[str, Any] | None = None) -> None:
+        """Trace the write and let the watch cache take it. ``decoded`` — the object exactly as
+        the store's bytes decode (:func:`.storage.as_decoded`), from a handler that no longer
+        holds it — spares the watch cache decoding what was just encoded."""
         self.tracer.record_write(ctx.trace, StoreWrite(key, revision, op, ctx.trace.id))
-        self.watchcache.sync(revision)
+        self.watchcache.sync(revision, decoded=(key, revision, decoded)
+                             if decoded is not None else None)
 
     def _create(self, ctx: _Ctx) -> tuple[int, Any]:
         info, req = ctx.info, ctx.req

@@ -42,7 +42,7 @@ from ..store import (
     version,
 )
 from . import errors
-from .codec import dumps, to_storage
+from .codec import dumps, normalize, to_storage
 from .resources import ResourceInfo
 
 __all__ = ["ListResult", "Storage", "decode_continue", "encode_continue"]
@@ -112,6 +112,20 @@ def decode_object(value: bytes, revision: int) -> dict[str, Any]:
     obj: dict[str, Any] = _loads(value)
     obj.setdefault("metadata", {})["resourceVersion"] = str(revision)
     return obj
+
+
+def as_decoded(written: dict[str, Any], revision: int) -> dict[str, Any]:
+    """What :func:`decode_object` returns for the bytes :func:`~.codec.to_storage` just made of
+    ``written`` (after the write, at ``revision``), without decoding them: the top level and
+    ``metadata`` in stored order, ``resourceVersion`` last. It shares every nested value with
+    ``written``, so only a writer that drops ``written`` may hand it on (the binding handler
+    gives it to the watch cache, which would otherwise decode the pod it has just encoded)."""
+    out = normalize(written)
+    meta = out.get("metadata")
+    if isinstance(meta, dict):
+        meta.pop("resourceVersion", None)
+        meta["resourceVersion"] = str(revision)
+    return out
 
 
 class Storage:

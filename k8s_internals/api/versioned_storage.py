@@ -85,9 +85,10 @@ class VersionedStorage(Storage):
         conv = conversion_for(info)
         if conv is None:
             return super().create(info, obj)
+        # the handler's object (the request body, already a copy) is not used after the
+        # create: the stored version may share its nested objects, as the reply may the stored
         with _errors_for(info, obj.get("metadata", {}).get("name", "")):
-            created = super().create(storage_info(info), conv.to_storage(obj))
-        # ``created`` is the converted copy, held by nobody else: no second copy
+            created = super().create(storage_info(info), conv.to_storage(obj, copy=False))
         return conv.from_storage(created, copy=False)
 
     def guaranteed_update(self, info: ResourceInfo, namespace: str, name: str,

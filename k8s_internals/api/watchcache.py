@@ -19,16 +19,26 @@ Mirrors ``staging/src/k8s.io/apiserver/pkg/storage/cacher/`` (``cacher.go``, ``w
 Simplification: upstream's window is sized by time and count per resource; here it is a count
 (``window`` events per resource, default 10,000) and is also trimmed when the store compacts.
 The window keeps each event's stored bytes; the object is decoded once when the event is
-committed (all watchers share it) and again only for a replay, and the old object (the store's
-``prev_kv``; upstream's cacher keeps it from its own store) only when a watcher's filter needs it
-— a MODIFIED event that starts or stops matching.
+committed (all watchers share it) and again only for a replay.
+
+Whether the *old* object was in a filtered watcher's scope is decided as upstream's cacher does:
+``watch_cache.go`` keeps a ``storeElement{Key, Object, Labels, Fields}`` per key and
+``processEvent`` hands the previous element's ``PrevObjLabels``/``PrevObjFields`` to
+``cache_watcher.go``, whose ``convertToWatchEvent`` runs ``w.filter(key, labels, fields)`` on
+both. Here each resource keeps such attributes (:class:`ObjectAttrs`: namespace, labels and the
+selectable fields the current watchers' field selectors read) per key, but only while it has a
+filtered watcher that can use them (a namespace and/or a :class:`.filters.SelectionPredicate`),
+so an unwatched or unfiltered resource holds nothing beyond the window's bytes. Where a key has
+no attributes (written before the watcher came, or before a watcher needing more attributes
+came), for a replay from the window, and for a plain-callable filter, the old object is decoded
+from the store's ``prev_kv`` as before.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +46,39 @@ from ..sim import Kernel
 from ..store import EventType, KeyValue, Store, Watch, WatchEvent
 from . import errors
 from .resources import RESOURCES, ResourceInfo
+from .selectors import FieldGetter, field_getter
 from .storage import decode_object
 from .trace import Tracer, WatchNotice
 
-__all__ = ["CacheEvent", "CacheWatcher", "WatchCache"]
+__all__ = ["CacheEvent", "CacheWatcher", "ObjectAttrs", "WatchCache"]
 
 Filter = Callable[[dict[str, Any]], bool]
+AttrsFilter = Callable[[Mapping[str, str] | None, Mapping[str, str]], bool]
+
+_NO_FIELDS: Mapping[str, str] = {}
+
+
+class ObjectAttrs:
+    """What a filter needs of a key's current object, as upstream's ``storeElement``
+    (``apiserver/pkg/storage/cacher/watch_cache.go``) keeps ``Labels`` and ``Fields`` beside the
+    object: ``metadata.namespace``, ``metadata.labels`` (a copy; ``None`` when no watcher of the
+    resource has a label selector) and the selectable fields the resource's watchers read, as
+    :func:`.selectors.field_getter` computes them. ``revision`` is the object's
+    ``mod_revision``: the attributes stand for the old object of the key's next event only when
+    that event's ``prev_kv`` has this revision."""
+
+    __slots__ = ("fields", "labels", "namespace", "revision")
+
+    def __init__(self, revision: int, namespace: Any, labels: Mapping[str, str] | None,
+                 fields: Mapping[str, str]) -> None:
+        self.revision = revision
+        self.namespace = namespace
+        self.labels = labels
+        self.fields = fields
+
+    def __repr__(self) -> str:
+        return (f"ObjectAttrs(@{self.revision} ns={self.namespace!r} labels={self.labels!r} "
+                f"fields={self.fields!r})")
 
 
 class CacheEvent:
@@ -51,7 +88,9 @@ class CacheEvent:
 
     The window keeps the store's bytes, not decoded objects: ``obj`` is decoded when the event
     is committed (every watcher and listener gets that one object) and ``prev`` only if a
-    watcher's filter must look at the old object; once the event has been dispatched both are
+    watcher's filter must look at the old object and the key's :class:`ObjectAttrs` cannot
+    stand for it (a replay, a key written before the watcher came, a plain-callable filter) or
+    a listener asks for it; once the event has been dispatched both are
     dropped (:meth:`_release`) and decoded again, with the same content, if a watch replays the
     event. So the window does not hold a second tree of dicts per event for the collector to
     walk."""
@@ -110,6 +149,22 @@ class CacheWatcher:
     stopped: bool = False
     last_rv: int = 0
     delivered: int = field(default=0)
+    #: the filter's attributes form (``SelectionPredicate.on_attrs``), if it has one
+    _on_attrs: AttrsFilter | None = field(default=None, init=False, repr=False)
+    #: whether the old object's scope can be decided from :class:`ObjectAttrs`: the watcher
+    #: filters (by namespace and/or a predicate) and its predicate, if any, has an attrs form
+    uses_attrs: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        matches = self.matches
+        if matches is None:
+            self.uses_attrs = bool(self.namespace)
+            return
+        on_attrs = getattr(matches, "on_attrs", None)
+        # the attributes' fields are computed with the cache's resource's getters
+        if on_attrs is not None and getattr(matches, "resource", None) == self.info.plural:
+            self._on_attrs = on_attrs
+            self.uses_attrs = True
 
     def stop(self) -> None:
         self.stopped = True
@@ -119,6 +174,13 @@ class CacheWatcher:
             return False
         return self.matches is None or self.matches(obj)
 
+    def _attrs_in_scope(self, attrs: ObjectAttrs) -> bool:
+        """:meth:`_in_scope` of the object ``attrs`` were taken from (``uses_attrs`` only)."""
+        if self.namespace and attrs.namespace != self.namespace:
+            return False
+        on_attrs = self._on_attrs
+        return on_attrs is None or on_attrs(attrs.labels, attrs.fields)
+
 
 class _ResourceCache:
     def __init__(self, info: ResourceInfo, window: int) -> None:
@@ -127,6 +189,57 @@ class _ResourceCache:
         self.watchers: dict[int, CacheWatcher] = {}
         #: revision of the oldest event the window can still replay from (exclusive)
         self.oldest_rv = 0
+        #: each key's current :class:`ObjectAttrs`, kept while ``attr_watchers`` > 0
+        self.attrs: dict[str, ObjectAttrs] = {}
+        #: registered watchers with ``uses_attrs``
+        self.attr_watchers = 0
+        #: the fields every entry of ``attrs`` holds, with their getters
+        self.attr_fields: dict[str, FieldGetter] = {}
+        #: whether every entry of ``attrs`` holds the labels
+        self.attr_labels = False
+
+    def track(self, w: CacheWatcher) -> None:
+        """A watcher registered: keep the attributes it filters on. A watcher needing labels or
+        a field the entries lack starts the table afresh (its keys fall back to decoding the
+        old object until they are written again), so every entry has what every watcher
+        reads."""
+        if not w.uses_attrs:
+            return
+        self.attr_watchers += 1
+        pred = w.matches
+        names: tuple[str, ...] = getattr(pred, "field_names", ())
+        labels = getattr(pred, "label", None) is not None
+        missing = [n for n in names if n not in self.attr_fields]
+        if missing or (labels and not self.attr_labels):
+            fields = dict(self.attr_fields)
+            for n in missing:
+                fields[n] = field_getter(self.info.plural, n)
+            self.attr_fields = fields
+            self.attr_labels = self.attr_labels or labels
+            self.attrs = {}
+
+    def untrack(self, w: CacheWatcher) -> None:
+        """A registered watcher stopped: with the last one that used them, drop the attributes
+        (nothing keeps them up to date any more)."""
+        if not w.uses_attrs:
+            return
+        self.attr_watchers -= 1
+        if self.attr_watchers == 0:
+            self.attrs = {}
+            self.attr_fields = {}
+            self.attr_labels = False
+
+    def attrs_of(self, obj: dict[str, Any], revision: int) -> ObjectAttrs:
+        meta = obj.get("metadata", {})
+        labels = None
+        if self.attr_labels:
+            labels = meta.get("labels")
+            if labels:
+                # a copy: the decoded object is shared with every watcher
+                labels = dict(labels)
+        getters = self.attr_fields
+        fields = {n: g(obj) for n, g in getters.items()} if getters else _NO_FIELDS
+        return ObjectAttrs(revision, meta.get("namespace"), labels, fields)
 
 
 class WatchCache:
@@ -173,8 +286,12 @@ class WatchCache:
 
     # -- feeding from the store --------------------------------------------------------------
 
-    def sync(self, revision: int | None = None, timeout: float = 10.0) -> None:
-        """Take every store event up to ``revision`` (default: what is queued now)."""
+    def sync(self, revision: int | None = None, timeout: float = 10.0,
+             decoded: tuple[str, int, dict[str, Any]] | None = None) -> None:
+        """Take every store event up to ``revision`` (default: what is queued now).
+        ``decoded`` — ``(key, revision, object)`` from a writer that has the written object
+        exactly as its bytes decode and no longer holds it — becomes that event's object
+        instead of a decode of the same bytes."""
         if revision is not None and revision <= self.revision:
             return
         if revision is None:
@@ -182,7 +299,7 @@ class WatchCache:
         else:
             events = self._watch.events_until(revision, timeout)
         for ev in events:
-            self._on_store_event(ev)
+            self._on_store_event(ev, decoded)
 
     def _classify(self, key: str) -> _ResourceCache | None:
         for prefix, cache in self._prefixes:
@@ -190,7 +307,8 @@ class WatchCache:
                 return cache
         return None
 
-    def _on_store_event(self, ev: WatchEvent) -> None:
+    def _on_store_event(self, ev: WatchEvent,
+                        decoded: tuple[str, int, dict[str, Any]] | None = None) -> None:
         rev = ev.kv.mod_revision
         self.revision = max(self.revision, rev)
         key = ev.kv.key.decode()
@@ -198,14 +316,29 @@ class WatchCache:
         if cache is None:
             return
         prev_kv = ev.prev_kv
-        if ev.type is EventType.PUT:
+        put = ev.type is EventType.PUT
+        if put:
             cev = CacheEvent("ADDED" if ev.kv.version == 1 else "MODIFIED", ev.kv, prev_kv, rev,
                              key)
+            if decoded is not None and decoded[1] == rev and decoded[0] == key:
+                cev._obj = decoded[2]
         else:
             if prev_kv is None:  # pragma: no cover - we always ask for prev_kv
                 return
             # the last state, with the deletion's revision as its resourceVersion
             cev = CacheEvent("DELETED", prev_kv, prev_kv, rev, key)
+        # upstream's ``PrevObjLabels``/``PrevObjFields``: the key's attributes, if they are
+        # those of ``prev_kv``; and the new object's, taken before anyone sees the object
+        table = cache.attrs
+        prev_attrs: ObjectAttrs | None = None
+        new_attrs: ObjectAttrs | None = None
+        if cache.attr_watchers > 0:
+            prev_attrs = table.pop(key, None)
+            if prev_attrs is not None and (
+                    prev_kv is None or prev_attrs.revision != prev_kv.mod_revision):
+                prev_attrs = None
+            if put:
+                new_attrs = cache.attrs_of(cev.obj, rev)
         # ``cev.obj`` is decoded on first use: every listener and watcher below gets that one
         # object (and an event nobody listens to is never decoded)
         if len(cache.events) == cache.events.maxlen:
@@ -215,10 +348,18 @@ class WatchCache:
             listener(cache.info.qualified, cev)
         trace_id = self.tracer.trace_for_revision(rev)
         for w in list(cache.watchers.values()):
-            self._dispatch(w, cev, trace_id)
+            # (attributes from a table since started afresh may lack what ``w`` reads)
+            self._dispatch(w, cev, trace_id, prev_attrs if cache.attrs is table else None)
+        # (a DELETE leaves the key without attributes; if the table was started afresh
+        # meanwhile, the key has none until its next write)
+        if new_attrs is not None and cache.attrs is table:
+            table[key] = new_attrs
         cev._release()
 
-    def _dispatch(self, w: CacheWatcher, ev: CacheEvent, trace_id: str | None) -> None:
+    def _dispatch(self, w: CacheWatcher, ev: CacheEvent, trace_id: str | None,
+                  prev_attrs: ObjectAttrs | None = None) -> None:
+        """Send ``ev`` to ``w`` as ``cacheWatcher.convertToWatchEvent`` would. ``prev_attrs``
+        are the old object's attributes when known (live events; a replay decodes it)."""
         if w.stopped:
             return
         new_ok = w._in_scope(ev.obj)
@@ -226,7 +367,10 @@ class WatchCache:
         if etype == "ADDED":
             old_ok = False
         elif w.namespace or w.matches is not None:
-            old_ok = ev.prev is not None and w._in_scope(ev.prev)
+            if prev_attrs is not None and w.uses_attrs:
+                old_ok = w._attrs_in_scope(prev_attrs)
+            else:
+                old_ok = ev.prev is not None and w._in_scope(ev.prev)
         else:
             # an unfiltered watcher takes any object: no need to decode the old one
             old_ok = ev.has_prev
@@ -303,11 +447,14 @@ class WatchCache:
                     self._dispatch(w, ev, self.tracer.trace_for_revision(ev.revision))
                     ev._release()
         cache.watchers[w.id] = w
+        cache.track(w)
         return w
 
     def stop(self, w: CacheWatcher) -> None:
         w.stop()
-        self.cache_for(w.info).watchers.pop(w.id, None)
+        cache = self.cache_for(w.info)
+        if cache.watchers.pop(w.id, None) is not None:
+            cache.untrack(w)
 
     def watchers(self, info: ResourceInfo | None = None) -> list[CacheWatcher]:
         caches = [self.cache_for(info)] if info else list(self._caches.values())

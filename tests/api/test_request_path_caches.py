@@ -91,3 +91,55 @@ def test_pod_info_for_the_informers_copy() -> None:
     other = copy.deepcopy(pod)
     other["metadata"]["labels"] = {"x": "y"}
     assert pi.for_pod(other)._resource is None  # labels differ: computed afresh
+
+
+def test_as_decoded_is_what_the_stored_bytes_decode_to() -> None:
+    from k8s_internals.api.storage import as_decoded, decode_object
+
+    objs = [
+        _pod("a"),
+        {"spec": {"x": [1, {"b": None}]}, "status": {"phase": "Pending"}, "kind": "Pod",
+         "metadata": {"resourceVersion": "7", "annotations": {"k": "<&>"}, "name": "b",
+                      "labels": {}, "finalizers": [], "namespace": "default"},
+         "apiVersion": "v1"},
+        {"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n", "uid": "u"}, "extra": 1},
+    ]
+    for obj in objs:
+        data = codec.to_storage(obj)
+        decoded = decode_object(data, 42)
+        handed = as_decoded(obj, 42)
+        assert handed == decoded
+        # the same key order everywhere, so every encoding of it is byte-identical
+        assert codec.dumps(handed) == codec.dumps(decoded)
+        assert list(handed["metadata"]) == list(decoded["metadata"])
+
+
+def test_binding_hands_the_watch_cache_the_decoded_pod(api, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from k8s_internals.api import watchcache
+    from k8s_internals.api.storage import decode_object
+    from tests.conftest import pod
+
+    decodes: list[int] = []
+
+    def counting(value: bytes, revision: int) -> dict:
+        decodes.append(revision)
+        return decode_object(value, revision)
+
+    monkeypatch.setattr(watchcache, "decode_object", counting)
+
+    seen: list[tuple[str, dict]] = []
+    api.watchcache.watch(lookup("", "pods"), "test", lambda t, o, _c: seen.append((t, o)),
+                         resource_version=api.revision)
+    admin.create("pods", pod("web"), "default")
+    admin.call("create", "pods", namespace="default", name="web", subresource="binding",
+               body={"apiVersion": "v1", "kind": "Binding",
+                     "metadata": {"name": "web", "annotations": {"note": "<b>&"}},
+                     "target": {"kind": "Node", "name": "node-1"}})
+    api.kernel.run_until_idle()
+    etype, obj = seen[-1]
+    kv = api.store.get(b"/registry/pods/default/web")
+    assert etype == "MODIFIED" and obj["spec"]["nodeName"] == "node-1"
+    stored = decode_object(kv.value, kv.mod_revision)
+    assert codec.dumps(obj) == codec.dumps(stored)
+    # the pod's creation was decoded for the watcher; its binding was not
+    assert kv.mod_revision not in decodes and len(decodes) == 1
