@@ -4,7 +4,14 @@ validation and defaulting, and what the API server creates for itself when it st
 The flags it mirrors (``cmd/kube-apiserver/app/options``): ``--token-auth-file`` (static tokens),
 ``--service-account-key-file`` / ``--service-account-issuer`` / ``--api-audiences``,
 ``--anonymous-auth=true``, ``--authorization-mode=Node,RBAC``, ``--enable-admission-plugins``
-(the default set in upstream's order), ``--storage-media-type=application/json``.
+(the default set in upstream's order), ``--storage-media-type=application/json``, and the token
+authentication cache kube-apiserver always has (``TokenSuccessCacheTTL`` 10 s,
+``TokenFailureCacheTTL`` 0: ``pkg/kubeapiserver/options/authentication.go``, no flags), on the
+kernel's virtual clock.
+
+The server's informer-like caches (:class:`~.caches.ServerCaches`) are primed from storage and
+then fed by the watch cache as each write commits; the RBAC and Node authorizers and the
+NamespaceLifecycle, ResourceQuota and LimitRanger admission plugins read them.
 
 At start-up upstream's post-start hooks create the system namespaces (``default``,
 ``kube-system``, ``kube-public``, ``kube-node-lease``: ``pkg/controlplane/controller/
@@ -26,6 +33,7 @@ from ..sim import Kernel
 from ..store import Store
 from . import errors
 from .admission.registry import default_plugins
+from .authn.cache import DEFAULT_TOKEN_FAILURE_CACHE_TTL, DEFAULT_TOKEN_SUCCESS_CACHE_TTL
 from .authn.service_account import (
     ServiceAccountAuthenticator,
     SigningKey,
@@ -74,6 +82,11 @@ class APIServerConfig:
     #: apiserver`` set it, since a controller manager runs beside them; an API server alone
     #: keeps the lenient default, which reads ``spec.hard`` until a status exists.
     quota_strict_status: bool = False
+    #: ``TokenSuccessCacheTTL`` / ``TokenFailureCacheTTL`` (virtual seconds; 0 turns the
+    #: cache off): a token that authenticated is taken for up to 10 s without being checked
+    #: again, even if it expires or its ServiceAccount (or bound object) is deleted meanwhile
+    token_success_cache_ttl: float = DEFAULT_TOKEN_SUCCESS_CACHE_TTL
+    token_failure_cache_ttl: float = DEFAULT_TOKEN_FAILURE_CACHE_TTL
 
 
 def _validator(obj: dict[str, Any], old: dict[str, Any] | None) -> list[Any]:
@@ -109,7 +122,10 @@ def new_api_server(kernel: Kernel, store: Store | str = "memory://",
     authn = new_authenticator(
         token_file=TokenFileAuthenticator.from_entries([loopback, *cfg.tokens]),
         service_accounts=sa_auth, anonymous=cfg.anonymous_auth,
-        api_audiences=cfg.api_audiences)
+        api_audiences=cfg.api_audiences,
+        token_success_cache_ttl=cfg.token_success_cache_ttl,
+        token_failure_cache_ttl=cfg.token_failure_cache_ttl,
+        clock=lambda: kernel.now)
     server.authenticator = authn  # type: ignore[assignment]
     authorizer, resolver = new_authorizer(tuple(cfg.authorization_modes), rbac_lister=caches,
                                           node_graph=caches)

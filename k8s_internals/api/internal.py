@@ -3,8 +3,14 @@
 
 Upstream's plugins read through shared informers fed by a loopback client that authenticates as
 ``system:apiserver`` (in ``system:masters``); the ResourceQuota plugin writes quota status
-through that client. Here reads go straight to storage (they are not separate requests and do not
-appear as traces); status writes use the same optimistic concurrency as any update.
+through that client. Here :meth:`InternalAccess.cached_get` / :meth:`~InternalAccess.cached_list`
+are those listers: they read the server's informer-like caches (:class:`~.caches.ServerCaches`,
+fed synchronously as each write commits, so never stale) for the resources cached there
+(namespaces, ResourceQuotas, LimitRanges, ...) and fall back to storage for the others or on a
+server without caches. :meth:`~InternalAccess.get` / :meth:`~InternalAccess.list` are the live
+lookups (upstream: a call through the loopback client) and go straight to storage. None of these
+reads is a separate request or appears as a trace; status writes use the same optimistic
+concurrency as any update.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from . import strategy
 from .resources import lookup
 
 if TYPE_CHECKING:
+    from .caches import ServerCaches
     from .server import APIServer
 
 __all__ = ["InternalAccess"]
@@ -59,6 +66,31 @@ class InternalAccess:
 
     def list(self, group: str, resource: str, namespace: str = "") -> list[dict[str, Any]]:
         return self._server.storage.list(self._info(group, resource), namespace).items
+
+    def _caches(self, group: str, resource: str) -> tuple[ServerCaches | None, str]:
+        caches: ServerCaches | None = getattr(self._server, "caches", None)
+        qualified = f"{resource}.{group}" if group else resource
+        if caches is None or not caches.has(qualified):
+            return None, qualified
+        return caches, qualified
+
+    def cached_get(self, group: str, resource: str, namespace: str, name: str
+                   ) -> dict[str, Any] | None:
+        """A lister's ``Get``: the cached object, shared (the caller must not change it);
+        :meth:`get_shared` for a resource the server does not cache."""
+        caches, qualified = self._caches(group, resource)
+        if caches is None:
+            return self.get_shared(group, resource, namespace, name)
+        return caches.get(qualified, namespace, name)
+
+    def cached_list(self, group: str, resource: str, namespace: str) -> list[dict[str, Any]]:
+        """A lister's ``<Resource>(namespace).List``: the namespace's cached objects sorted by
+        name (the store's order), shared (the caller must not change them); :meth:`list` for a
+        resource the server does not index by namespace."""
+        caches, qualified = self._caches(group, resource)
+        if caches is None or not caches.indexes(qualified):
+            return self.list(group, resource, namespace)
+        return caches.list_namespace(qualified, namespace)
 
     def update_status(self, group: str, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
         info = self._info(group, resource)

@@ -10,7 +10,10 @@
   request by raising :class:`AdmissionError` (upstream's ``admission.NewForbidden``: the client
   gets ``403 <resource> "<name>" is forbidden: <message>``) or any :class:`StatusError`.
 - :class:`AdmissionContext` — the read access plugins need (upstream plugins use informers over a
-  loopback client with the API server's own privileges).
+  loopback client with the API server's own privileges). A context may also be a
+  :class:`ListerContext`: ``cached_get`` / ``cached_list`` read its informer-like caches (shared,
+  read-only objects); :func:`lister_get` / :func:`lister_list` use them when the context has
+  them and fall back to ``get`` / ``list`` otherwise.
 - :class:`FunctionPlugin` — wraps a plain Python function so a learner can register one.
 
 Taught in notebooks/03-api-server.ipynb.
@@ -31,9 +34,12 @@ __all__ = [
     "AdmissionError",
     "Attributes",
     "FunctionPlugin",
+    "ListerContext",
     "MutationInterface",
     "Operation",
     "ValidationInterface",
+    "lister_get",
+    "lister_list",
 ]
 
 
@@ -94,6 +100,41 @@ class AdmissionContext(Protocol):
     @property
     def rng(self) -> Random:
         ...
+
+
+class ListerContext(AdmissionContext, Protocol):
+    """An :class:`AdmissionContext` with informer listers, as upstream plugins have
+    (``SetExternalKubeInformerFactory``). The objects are shared by every reader: a plugin must
+    not change them (deep-copy first, as upstream's quota plugin does before writing status)."""
+
+    def cached_get(self, group: str, resource: str, namespace: str, name: str
+                   ) -> dict[str, Any] | None:
+        """``lister.Get(name)``; None when not found."""
+        ...
+
+    def cached_list(self, group: str, resource: str, namespace: str) -> list[dict[str, Any]]:
+        """``lister.<Resource>(namespace).List(labels.Everything())``, sorted by name."""
+        ...
+
+
+def lister_get(ctx: AdmissionContext, group: str, resource: str, namespace: str, name: str
+               ) -> dict[str, Any] | None:
+    """Read one object through the context's lister if it has one (shared: read-only), else
+    through ``ctx.get``."""
+    cached_get = getattr(ctx, "cached_get", None)
+    if cached_get is not None:
+        return cached_get(group, resource, namespace, name)  # type: ignore[no-any-return]
+    return ctx.get(group, resource, namespace, name)
+
+
+def lister_list(ctx: AdmissionContext, group: str, resource: str, namespace: str
+                ) -> list[dict[str, Any]]:
+    """List a namespace's objects through the context's lister if it has one (shared:
+    read-only), else through ``ctx.list``."""
+    cached_list = getattr(ctx, "cached_list", None)
+    if cached_list is not None:
+        return cached_list(group, resource, namespace)  # type: ignore[no-any-return]
+    return ctx.list(group, resource, namespace)
 
 
 @runtime_checkable

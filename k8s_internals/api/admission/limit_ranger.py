@@ -27,9 +27,14 @@ reads (idempotent), so a LimitRange with only ``default: {memory: 512Mi}`` gives
 
 Simplifications: Go ranges over maps in random order, so upstream's multi-error messages come in
 varying order; here resource names are visited in sorted order. Upstream reads LimitRanges from
-an informer plus a 30 s live-lookup cache; here straight from the store. A container that sets
-limits but no requests gets ``requests = limits`` from pod *defaulting* (``SetDefaults_Pod``)
-before admission upstream; that belongs to the API server's defaulter, not to this plugin.
+an informer plus a 30 s live-lookup cache (``liveLookupCache``, consulted when the lister shows
+none, to make up for informer lag); here from the context's lister
+(:func:`~.interfaces.lister_list`: the API server's caches, fed as each write commits, so never
+behind; shared objects, never changed: every item is copied by ``default_limit_range_item``)
+without the live-lookup cache, which could only bring back a LimitRange already deleted. A
+container that sets limits but no requests gets ``requests = limits`` from pod *defaulting*
+(``SetDefaults_Pod``) before admission upstream; that belongs to the API server's defaulter,
+not to this plugin.
 
 Taught in notebooks/03-api-server.ipynb.
 """
@@ -48,7 +53,7 @@ from ._common import (
     pod_resource_totals,
     resource_list,
 )
-from .interfaces import AdmissionContext, AdmissionError, Attributes, Operation
+from .interfaces import AdmissionContext, AdmissionError, Attributes, Operation, lister_list
 
 __all__ = ["LIMIT_RANGER_ANNOTATION", "LimitRanger", "default_limit_range_item"]
 
@@ -285,7 +290,7 @@ class LimitRanger:
             return None
         if a.old_obj is not None and (a.old_obj.get("metadata") or {}).get("deletionTimestamp"):
             return None
-        return ctx.list("", "limitranges", a.namespace)
+        return lister_list(ctx, "", "limitranges", a.namespace)
 
     def may_mutate(self, a: Attributes) -> bool:
         """Whether :meth:`admit` may change ``a.obj``: only pods it supports."""

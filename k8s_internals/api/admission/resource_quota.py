@@ -40,6 +40,15 @@ Simplifications:
   empty namespace). The assembled cluster (:class:`k8s_internals.Cluster`) runs the controller
   and uses the strict mode (:attr:`APIServerConfig.quota_strict_status
   <k8s_internals.api.assemble.APIServerConfig>`).
+- Quotas are read through the context's lister (:func:`~.interfaces.lister_list`: the API
+  server's caches, fed as each write commits, like upstream's ``quotaAccessor.GetQuotas`` on its
+  quota lister, ``apiserver/pkg/admission/plugin/resourcequota/resource_access.go``); the
+  objects are shared, so a quota is deep-copied before its status is changed. Upstream also
+  keeps a 30 s ``liveLookupCache`` of live lists for namespaces its lister shows no quota in,
+  and an ``updatedQuotas`` LRU of its own recent status writes (``checkCache``), both to make up
+  for informer lag; the lister here is never behind this server's own writes, so neither is
+  modelled (a live-lookup entry could only bring back a quota already deleted). After a
+  conflict the failed quotas are read live from storage, as before.
 - Upstream batches concurrent requests per namespace through a work queue; requests here are
   serial. As upstream, a request charged here and then refused by storage (e.g. AlreadyExists)
   stays charged until the controller recalculates.
@@ -58,7 +67,7 @@ from ...quota.generic import object_count_name, scope_selectors
 from .. import errors
 from ..validation.quantity import Quantity
 from ._common import ResourceList, add, mask, resource_list, to_json
-from .interfaces import AdmissionContext, AdmissionError, Attributes, Operation
+from .interfaces import AdmissionContext, AdmissionError, Attributes, Operation, lister_list
 
 __all__ = ["Evaluator", "ResourceQuota", "evaluator_for", "object_count_name", "pretty_print"]
 
@@ -120,7 +129,8 @@ class ResourceQuota:
         evaluator = evaluator_for(a.group, a.resource)
         if not evaluator.handles(a):
             return
-        quotas = ctx.list("", "resourcequotas", a.namespace)
+        # shared objects from the lister: read only (deep-copied before a status write)
+        quotas = lister_list(ctx, "", "resourcequotas", a.namespace)
         if not quotas:
             return
         self._check_quotas(a, ctx, evaluator, quotas, self.RETRIES)

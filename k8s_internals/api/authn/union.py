@@ -17,7 +17,9 @@ Upstream files:
   x509 client certificates first, then the bearer token (token file, then service-account
   tokens) in one union, wrapped in the group adder; with anonymous auth on, that is put in a
   fail-on-error union *before* the anonymous authenticator, so a bad credential is a 401 and
-  only a request nobody recognised becomes ``system:anonymous``.
+  only a request nobody recognised becomes ``system:anonymous``. With a positive token
+  success or failure cache TTL the token union is wrapped in the token cache
+  (:class:`~k8s_internals.api.authn.cache.CachedTokenAuthenticator`, ``tokencache.New``).
 
 Every union records what each member said in ``req.attempts`` (for the request trace); the
 :class:`~k8s_internals.api.authn.request.AuthResult` names the plugin that matched.
@@ -27,11 +29,12 @@ tokens, OIDC and webhook token authenticators are not modelled.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..user import ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS, UserInfo
 from .anonymous import AnonymousAuthenticator
+from .cache import CachedTokenAuthenticator
 from .errors import AuthenticationError, aggregate
 from .request import (
     AudienceAgnosticToken,
@@ -138,6 +141,9 @@ def new_authenticator(
     anonymous: bool = True,
     anonymous_paths: Sequence[str] = (),
     api_audiences: Sequence[str] = (),
+    token_success_cache_ttl: float = 0.0,
+    token_failure_cache_ttl: float = 0.0,
+    clock: Callable[[], float] | None = None,
 ) -> Authenticator | None:
     """The request authenticator kube-apiserver assembles (``authenticator.Config.New``).
 
@@ -145,8 +151,11 @@ def new_authenticator(
     audience-agnostic for ``api_audiences``), ``service_accounts`` the service-account token
     authenticator, ``token_authenticators`` any further token authenticators (asked after
     those, as upstream asks bootstrap tokens, OIDC and webhooks), ``anonymous``
-    ``--anonymous-auth``. ``None`` means authentication is disabled (upstream then lets every
-    request through without a user).
+    ``--anonymous-auth``. ``token_success_cache_ttl`` / ``token_failure_cache_ttl`` are
+    ``Config.TokenSuccessCacheTTL`` / ``TokenFailureCacheTTL`` in seconds of ``clock`` (0, the
+    zero value, caches nothing; kube-apiserver's options default to 10 s and 0 — see
+    :class:`~k8s_internals.api.assemble.APIServerConfig`). ``None`` means authentication is
+    disabled (upstream then lets every request through without a user).
     """
     authenticators: list[Authenticator] = []
     if x509 is not None:
@@ -161,7 +170,14 @@ def new_authenticator(
     # Upstream's union.New returns a lone member itself; a union of one behaves the same and
     # still records the member in the trace, so unions are always used here.
     if tokens:
-        authenticators.append(BearerTokenAuthenticator(TokenUnion(*tokens)))
+        token_auth: TokenAuthenticator = TokenUnion(*tokens)
+        # Optionally cache authentication results
+        if token_success_cache_ttl > 0 or token_failure_cache_ttl > 0:
+            if clock is None:
+                raise ValueError("a token cache needs a clock")
+            token_auth = CachedTokenAuthenticator(token_auth, clock, token_success_cache_ttl,
+                                                  token_failure_cache_ttl)
+        authenticators.append(BearerTokenAuthenticator(token_auth))
 
     anon = AnonymousAuthenticator(anonymous_paths)
     if not authenticators:
