@@ -32,9 +32,12 @@ attempts keep only their bounded maps (``truncated``).
 from __future__ import annotations
 
 import json
+import operator
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, compress, repeat
 from typing import Any
 
 from .framework.interface import Status
@@ -91,6 +94,8 @@ class NodeResult:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+#: how :data:`_ENCODER` writes a string (keys included): quoted, ASCII-escaped
+_encode_str = json.encoder.encode_basestring_ascii
 
 
 def _top(totals: list[int], k: int) -> list[int]:
@@ -104,17 +109,68 @@ def _top(totals: list[int], k: int) -> list[int]:
     n = len(totals)
     if n <= k:
         return sorted(range(n), key=totals.__getitem__, reverse=True)
+    index = totals.index
+    best = max(totals)
+    if totals.count(best) >= k:
+        # the common case: at least k nodes share the best total, the first k of them
+        out = [index(best)]
+        for _ in range(k - 1):
+            out.append(index(best, out[-1] + 1))
+        return out
     cut = sorted(totals, reverse=True)[k - 1]
-    above = [i for i in range(n) if totals[i] > cut]
+    above = list(compress(range(n), map(operator.gt, totals, repeat(cut))))
     above.sort(key=totals.__getitem__, reverse=True)
     if len(above) < k:
         start = 0
-        index = totals.index
         while len(above) < k:
             start = index(cut, start)
             above.append(start)
             start += 1
     return above
+
+
+@lru_cache(maxsize=64)
+def _row_template(plugins: tuple[str, ...]) -> str:
+    """A ``%``-format template of one node's ``{"<Plugin>": "<score>"}`` object as
+    :func:`_dumps` writes it, for score values whose ``str`` needs no JSON escaping (numbers).
+
+    >>> _row_template(("A", 'B"%')) % (1, -20) == _dumps({"A": "1", 'B"%': "-20"})
+    True
+    >>> _row_template(()) % ()
+    '{}'
+    """
+    return "{" + ",".join(_encode_str(p).replace("%", "%%") + ':"%s"' for p in plugins) + "}"
+
+
+@lru_cache(maxsize=64)
+def _passed_filters(filter_plugins: tuple[str, ...]) -> str:
+    """The encoded verdicts of a node no filter plugin rejected (``Attempt._filters_for``).
+
+    >>> _passed_filters(("A", "B"))
+    '{"A":"passed","B":"passed"}'
+    """
+    return _dumps(dict.fromkeys(filter_plugins, PASSED))
+
+
+def _join_object(keys: list[str], bodies: list[str]) -> str:
+    """``_dumps(dict(zip(keys, values)))`` for distinct string ``keys``, given each value
+    already encoded (``bodies``).
+
+    >>> _join_object(["n1", "n\u00e9"], ['{"A":"1"}', "{}"]) == _dumps(
+    ...     {"n1": {"A": "1"}, "n\u00e9": {}})
+    True
+    """
+    enc = _encode_str
+    return "{" + ",".join([enc(k) + ":" + b for k, b in zip(keys, bodies, strict=True)]) + "}"
+
+
+def _all_ints(columns: list[list[Any]]) -> bool:
+    """Whether every value is an ``int`` (whose ``str`` needs no JSON escaping).
+
+    >>> _all_ints([[1, 2], [3]]), _all_ints([[1, True]]), _all_ints([[1.0]]), _all_ints([])
+    (True, False, False, True)
+    """
+    return {int}.issuperset(map(type, chain.from_iterable(columns)))
 
 
 def _dumps(value: Any) -> str:
@@ -149,6 +205,8 @@ class Attempt:
     _scores: ScoreResult | None = field(default=None, repr=False)
     _annotations: dict[str, str] | None = field(default=None, repr=False)
     _idx: dict[str, int] | None = field(default=None, repr=False)
+    #: where the selected node is in ``_scores`` (a hint: checked before use)
+    _selected_index: int | None = field(default=None, repr=False)
 
     # -- per node -----------------------------------------------------------------------------
 
@@ -272,9 +330,13 @@ class Attempt:
             order = _top(sr.totals, k)
             shown = [sr.names[i] for i in order]
             sel = self.selected_node
-            if sel and sel not in shown and sel in sr.names:
-                order.append(sr.names.index(sel))
-                shown.append(sel)
+            if sel and sel not in shown:
+                j = self._selected_index
+                if j is None or not 0 <= j < len(sr.names) or sr.names[j] != sel:
+                    j = sr.names.index(sel) if sel in sr.names else None
+                if j is not None:
+                    order.append(j)
+                    shown.append(sel)
         else:
             shown = self._feasible[:k]
         examples: list[str] = []
@@ -288,6 +350,36 @@ class Attempt:
             if len(examples) >= k:
                 break
         nodes = shown + examples
+        if len(set(nodes)) != len(nodes) or not all(type(n) is str for n in nodes):
+            return self._build_annotations_slow(k, shown, order, nodes)
+        # the shown feasible nodes all have the same verdicts ("passed" by every plugin):
+        # encoded once; the maps are joined from per-node pieces, byte for byte what
+        # ``_dumps`` writes for the dicts (see _build_annotations_slow)
+        passed = _passed_filters(tuple(self.filter_plugins))
+        failed = self._failed
+        ann = {FILTER_RESULT: _join_object(
+            nodes, [_dumps(self._filters_for(n)) if n in failed else passed for n in nodes])}
+        if sr is not None:
+            plugins = sr.plugins
+            # per plugin, the shown nodes' raw and weighted scores
+            raw = [[col[i] for i in order] for col in map(sr.raw.__getitem__, plugins)]
+            final = [[v * w for v in map(col.__getitem__, order)] for col, w in
+                     zip(map(sr.normalized.__getitem__, plugins),
+                         map(sr.weights.__getitem__, plugins), strict=True)]
+            if not (_all_ints(raw) and _all_ints(final) and len(set(plugins)) == len(plugins)
+                    and all(type(p) is str for p in plugins)):
+                return self._build_annotations_slow(k, shown, order, nodes)
+            tmpl = _row_template(tuple(plugins))
+            for key, cols in ((SCORE_RESULT, raw), (FINAL_SCORE_RESULT, final)):
+                rows = [tmpl % row for row in zip(*cols, strict=True)] if cols \
+                    else [tmpl] * len(shown)
+                ann[key] = _join_object(shown, rows)
+        return self._finish_annotations(ann, nodes)
+
+    def _build_annotations_slow(self, k: int, shown: list[str], order: list[int],
+                                nodes: list[str]) -> dict[str, str]:
+        """The annotations from dicts encoded whole (the reference for the joined pieces)."""
+        sr = self._scores
         filters = {n: self._filters_for(n) for n in nodes}
         ann = {FILTER_RESULT: _dumps(filters)}
         if sr is not None:
@@ -297,6 +389,9 @@ class Attempt:
                      for n, i in zip(shown, order, strict=True)}
             ann[SCORE_RESULT] = _dumps(score)
             ann[FINAL_SCORE_RESULT] = _dumps(final)
+        return self._finish_annotations(ann, nodes)
+
+    def _finish_annotations(self, ann: dict[str, str], nodes: list[str]) -> dict[str, str]:
         if self.selected_node:
             ann[SELECTED_NODE] = self.selected_node
         summary = {"attempt": self.attempt, "result": self.result, "nodes": self.num_all_nodes,
@@ -319,6 +414,7 @@ class Attempt:
         self._feasible_names = None
         self._scores = None
         self._idx = None
+        self._selected_index = None
         self.truncated = True
 
     # -- display ---------------------------------------------------------------------------------

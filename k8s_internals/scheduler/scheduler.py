@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +62,7 @@ from ..sim import Kernel
 from .cache import Cache
 from .config import KubeSchedulerConfiguration, load_config
 from .explain import FILTER_RESULT, Attempt, Explainer
-from .fastpath import FastPath, find_window
+from .fastpath import FastPath, rotated_slice, scan_window
 from .framework.cycle_state import CycleState
 from .framework.interface import (
     ActionType,
@@ -166,14 +166,19 @@ def select_host(totals: list[int], rng: Any) -> int:
     # ``rng.randrange(cnt)`` inlined: CPython's ``_randbelow_with_getrandbits`` — the same
     # draws, the same state afterwards, without the call overhead (ties are common: a window of
     # identical nodes can have hundreds)
+    # (by runs of counts with the same bit length: ``k`` is computed once per run)
     pick = 1
-    for cnt in range(2, count + 1):
+    cnt = 2
+    while cnt <= count:
         k = cnt.bit_length()
-        r = getrandbits(k)
-        while r >= cnt:
+        end = min(1 << k, count + 1)
+        for c in range(cnt, end):
             r = getrandbits(k)
-        if r == 0:
-            pick = cnt
+            while r >= c:
+                r = getrandbits(k)
+            if not r:
+                pick = c
+        cnt = end
     # the pick-th tie in node order
     index = totals.index
     for _ in range(pick - 1):
@@ -486,9 +491,10 @@ class Scheduler:
         host = result.suggested_host
         attempt.selected_node = host
         attempt.result = "Scheduled"
-        assumed = {**pod, "spec": {**(pod.get("spec") or {}), "nodeName": host}}
+        assumed_info = qpi.pod_info.assumed_on(host)
+        assumed = assumed_info.pod
         try:
-            self.cache.assume_pod(assumed)
+            self.cache.assume_pod(assumed, assumed_info)
         except ValueError as err:
             attempt.result, attempt.message = "SchedulerError", str(err)
             self._record(attempt)
@@ -601,6 +607,7 @@ class Scheduler:
         attempt._scores = scores
         rng = self.kernel.rng if self.kernel is not None else _DEFAULT_RNG
         i = select_host(scores.totals, rng)
+        attempt._selected_index = i
         return ScheduleResult(scores.names[i], len(feasible) + len(diagnosis.node_to_status),
                               len(feasible))
 
@@ -666,19 +673,17 @@ class Scheduler:
         if fast is not None and use_fast and len(self.nominator) == 0:
             cols = fast.filter_columns(fwk, state, qpi.pod_info)
             if cols is not None and len(cols.infos) == n:
-                m, window = find_window(cols.ok, start, want)
+                m, passed = scan_window(cols.ok, start, want)
                 end = start + m
                 if end <= n:
-                    idx = range(start, end)
+                    idx: Any = range(start, end)
                 else:
                     idx = [*range(start, n), *range(0, end - n)]
-                if window.count(True) == m:
-                    if end <= n:
-                        feasible = cols.infos[start:end]
-                    else:
-                        feasible = cols.infos[start:] + cols.infos[:end - n]
-                    idx_list = list(idx)
+                if passed == m:
+                    feasible = rotated_slice(cols.infos, start, 0, m)
+                    idx_list = idx   # a range (or list) of the window's indices
                 else:
+                    window = rotated_slice(cols.ok, start, 0, m)
                     idx_list = [i for i, ok in zip(idx, window, strict=True) if ok]
                     feasible = [cols.infos[i] for i in idx_list]
                     statuses = cols.statuses
@@ -882,20 +887,26 @@ class Scheduler:
                               patch_type="strategic", subresource="status")
 
 
-def _taker(idx: list[int]) -> Callable[[list[Any]], list[Any]]:
-    """A function picking ``idx`` from a list: one slice, two slices (a window that wrapped
-    around the end of the node list), or item by item."""
+def _taker(idx: Sequence[int]) -> Callable[[list[Any]], list[Any]]:
+    """A function picking ``idx`` (a list or a range of indices, ascending but for one wrap
+    to 0) from a list: one slice, two slices (a window that wrapped around the end of the
+    node list), or item by item.
+
+    >>> [_taker(i)(list("abcdef")) for i in (range(1, 4), [4, 5, 0, 1], [0, 2, 3], [])]
+    [['b', 'c', 'd'], ['e', 'f', 'a', 'b'], ['a', 'c', 'd'], []]
+    """
     if not idx:
         return lambda col: []
     first, last = idx[0], idx[-1]
-    if last - first + 1 == len(idx):
+    n = len(idx)
+    if last - first + 1 == n:
         return lambda col: col[first:last + 1]
-    for j in range(1, len(idx)):
-        if idx[j] != idx[j - 1] + 1:
-            break
-    a_end = idx[j - 1] + 1
-    if idx[j] == 0 and last - 0 + 1 == len(idx) - j:
-        return lambda col: col[first:a_end] + col[:last + 1]
+    if last < first and 0 in idx:
+        j = idx.index(0)
+        a_end = first + j
+        if list(idx[:j]) == list(range(first, a_end)) and \
+                list(idx[j:]) == list(range(n - j)):
+            return lambda col: col[first:a_end] + col[:last + 1]
     return lambda col: [col[i] for i in idx]
 
 

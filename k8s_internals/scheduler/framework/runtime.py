@@ -34,6 +34,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice, repeat
 from typing import Any
 
 from ..config import EXTENSION_POINTS, PluginRef, PluginSet, Profile
@@ -108,6 +109,57 @@ def _go_q(s: str) -> str:
 
 def _msg(status: Status) -> str:
     return status.message()
+
+
+def _sum_columns(columns: Sequence[tuple[list[Any], Any, set[Any] | None]], offset: int,
+                 n: int) -> list[Any]:
+    """``offset + w_1 * col_1 + w_2 * col_2 + ...`` element-wise over the first ``n`` entries,
+    as a new list, with C-level ``map`` loops. ``columns``: ``(column, weight, distinct)``,
+    ``distinct`` the set of the column's values (ints only) or None; a column of few distinct
+    values is mapped through a table of its weighted values (no arithmetic per node, and
+    ``offset`` comes with the first such table). Without tables the additions are made in
+    column order, ``offset`` last.
+
+    >>> _sum_columns([([1, 2], 1, None), ([3, 4], 2, None)], 10, 2)
+    [17, 20]
+    >>> _sum_columns([([5] * 8 + [6] * 8, 3, {5, 6})], 1, 16) == [16] * 8 + [19] * 8
+    True
+    >>> _sum_columns([], 7, 3)
+    [7, 7, 7]
+    >>> _sum_columns([([5, 6, 7], 1, None)], 0, 2)
+    [5, 6]
+    """
+    if not columns:
+        return [offset] * n
+    acc: Any = None
+    for col, w, distinct in columns:
+        if distinct is not None and len(distinct) * 8 <= len(col):
+            add, offset = offset, 0
+            term: Any = map({v: v * w + add for v in distinct}.__getitem__, col)
+        elif w == 1:
+            term = col
+        else:
+            term = map(operator.mul, col, repeat(w))
+        acc = term if acc is None else map(operator.add, acc, term)
+    if offset:
+        acc = map(operator.add, acc, repeat(offset))
+    return list(islice(acc, n))
+
+
+def _int_columns(columns: Sequence[list[Any]]) -> bool:
+    """Whether the columns hold ints only (as far as ``sum`` tells: a float, Fraction... makes
+    the sum another type), so that the order of the additions of the totals does not matter
+    and constant columns may be folded. Raw scores are ``int()``-ed by both paths; only what
+    a NormalizeScore returns is checked. (With one plugin, the totals are its column as is:
+    not folded either.)
+
+    >>> _int_columns([[1, 2], []]), _int_columns([[1, 2.0]]), _int_columns([["a"]])
+    (True, False, False)
+    """
+    try:
+        return all(type(sum(col)) is int for col in columns)
+    except (TypeError, ArithmeticError):
+        return False   # not numbers: the range check below reports them as before
 
 
 @dataclass
@@ -635,6 +687,7 @@ class Framework:
         if names is None:
             names = [ni.name for ni in nodes]
         normalized: dict[str, list[int]] = {}
+        by_normalizer: list[list[Any]] = []
         for pl in plugins:
             col = raw[pl.name]
             ext_fn = getattr(pl, "score_extensions", None)
@@ -644,30 +697,50 @@ class Framework:
                 continue
             column_fn = getattr(ext, "normalize_column", None)
             if column_fn is not None:
-                normalized[pl.name] = column_fn(state, pod, list(col))
-                continue
-            node_scores = [NodeScore(n, s) for n, s in zip(names, col, strict=True)]
-            st = ext.normalize_score(state, pod, node_scores)
-            if st is not None and not st.is_success():
-                return None, Status(Code.Error, f"running Normalize on Score plugin "
-                                    f"{_go_q(pl.name)}: {_msg(st)}")
-            normalized[pl.name] = [ns.score for ns in node_scores]
+                col = normalized[pl.name] = column_fn(state, pod, list(col))
+            else:
+                node_scores = [NodeScore(n, s) for n, s in zip(names, col, strict=True)]
+                st = ext.normalize_score(state, pod, node_scores)
+                if st is not None and not st.is_success():
+                    return None, Status(Code.Error, f"running Normalize on Score plugin "
+                                        f"{_go_q(pl.name)}: {_msg(st)}")
+                col = normalized[pl.name] = [ns.score for ns in node_scores]
+            by_normalizer.append(col)
         weights = {pl.name: self.score_plugin_weight[pl.name] for pl in plugins}
-        totals: list[int] | None = None
+        # totals: the columns whose scores are all equal (common: no taints, no affinity) add
+        # one constant, ``offset``; the others are summed element-wise by C-level maps
+        offset = 0
+        varying: list[tuple[list[Any], Any, set[Any] | None]] = []
+        n = min(map(len, normalized.values())) if plugins else len(nodes)
+        ints = len(plugins) > 1 and _int_columns(by_normalizer)
         for pl in plugins:
             col = normalized[pl.name]
-            if col and (max(col) > MAX_NODE_SCORE or min(col) < MIN_NODE_SCORE):
+            w = weights[pl.name]
+            if not col:
+                varying.append((col, w, None))
+                continue
+            distinct: set[Any] | None = None
+            if not ints:
+                out_of_range = max(col) > MAX_NODE_SCORE or min(col) < MIN_NODE_SCORE
+            else:
+                if col.count(col[0]) == len(col):
+                    hi = lo = col[0]
+                else:
+                    # one C-level pass gives both bounds (and the few distinct values)
+                    distinct = set(col)
+                    hi, lo = max(distinct), min(distinct)
+                out_of_range = hi > MAX_NODE_SCORE or lo < MIN_NODE_SCORE
+            if out_of_range:
                 bad = next(s for s in col if s > MAX_NODE_SCORE or s < MIN_NODE_SCORE)
                 return None, Status(Code.Error, "applying score defaultWeights on Score "
                                     f"plugins: plugin {_go_q(pl.name)} returns an invalid score "
                                     f"{bad}, it should in the range of [{MIN_NODE_SCORE}, "
                                     f"{MAX_NODE_SCORE}] after normalizing")
-            w = weights[pl.name]
-            weighted = col if w == 1 else [s * w for s in col]
-            totals = list(weighted) if totals is None \
-                else list(map(operator.add, totals, weighted))
-        if totals is None:
-            totals = [0] * len(nodes)
+            if distinct is None and ints:
+                offset += hi * w
+            else:
+                varying.append((col, w, distinct))
+        totals = _sum_columns(varying, offset, n)
         return ScoreResult(list(nodes), [pl.name for pl in plugins], raw, normalized, weights,
                            totals, names), None
 

@@ -292,14 +292,21 @@ class PodInfo:
         self.key = pod_key(pod)
         #: ``spec.priority`` (0 when unset)
         self.priority = pod_priority(pod)
-        self.required_affinity_terms: list[AffinityTerm] = _affinity_terms(
-            pod, "podAffinity", True)
-        self.required_anti_affinity_terms: list[AffinityTerm] = _affinity_terms(
-            pod, "podAntiAffinity", True)
-        self.preferred_affinity_terms: list[WeightedAffinityTerm] = _affinity_terms(
-            pod, "podAffinity", False)
-        self.preferred_anti_affinity_terms: list[WeightedAffinityTerm] = _affinity_terms(
-            pod, "podAntiAffinity", False)
+        affinity = (pod.get("spec") or {}).get("affinity")
+        if affinity and (affinity.get("podAffinity") or affinity.get("podAntiAffinity")):
+            self.required_affinity_terms: list[AffinityTerm] = _affinity_terms(
+                pod, "podAffinity", True)
+            self.required_anti_affinity_terms: list[AffinityTerm] = _affinity_terms(
+                pod, "podAntiAffinity", True)
+            self.preferred_affinity_terms: list[WeightedAffinityTerm] = _affinity_terms(
+                pod, "podAffinity", False)
+            self.preferred_anti_affinity_terms: list[WeightedAffinityTerm] = _affinity_terms(
+                pod, "podAntiAffinity", False)
+        else:  # no pod (anti-)affinity (most pods): what _affinity_terms returns
+            self.required_affinity_terms = []
+            self.required_anti_affinity_terms = []
+            self.preferred_affinity_terms = []
+            self.preferred_anti_affinity_terms = []
         self._resource: PodResource | None = None
         self._sign_cache: dict[str, Any] = {}
 
@@ -348,6 +355,24 @@ class PodInfo:
                 or (pod.get("metadata") or {}).get("labels")
                 != (mine.get("metadata") or {}).get("labels")):
             return PodInfo(pod)
+        pi = PodInfo.__new__(PodInfo)
+        pi.pod = pod
+        pi.key = self.key
+        pi.priority = self.priority
+        pi.required_affinity_terms = self.required_affinity_terms
+        pi.required_anti_affinity_terms = self.required_anti_affinity_terms
+        pi.preferred_affinity_terms = self.preferred_affinity_terms
+        pi.preferred_anti_affinity_terms = self.preferred_anti_affinity_terms
+        pi._resource = self._resource
+        pi._sign_cache = {}
+        return pi
+
+    def assumed_on(self, node_name: str) -> PodInfo:
+        """The info of a copy of this pod with ``spec.nodeName`` set to ``node_name`` (what the
+        scheduler assumes): the affinity terms, priority and resources — which do not depend
+        on ``nodeName`` — are reused; the per-plugin signatures are not."""
+        mine = self.pod
+        pod = {**mine, "spec": {**(mine.get("spec") or {}), "nodeName": node_name}}
         pi = PodInfo.__new__(PodInfo)
         pi.pod = pod
         pi.key = self.key

@@ -37,7 +37,10 @@ def default_normalize_column(max_priority: int, reverse: bool, scores: list[int]
     >>> default_normalize_column(100, True, [0, 0])
     [100, 100]
     """
-    max_count = max(scores, default=0)
+    # a constant column (no taints, no preferences: the common case): its max is its first
+    # entry — what ``max`` returns — found by ``count``'s identity-first C loop
+    max_count = scores[0] if scores and scores.count(scores[0]) == len(scores) \
+        else max(scores, default=0)
     if max_count < 0:
         max_count = 0
     if max_count == 0:

@@ -169,6 +169,12 @@ class InterPodAffinity:
 
     def pre_filter(self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
                    ) -> tuple[PreFilterResult | None, Status | None]:
+        affinity = (pod.get("spec") or {}).get("affinity") or {}
+        if not (affinity.get("podAffinity") or affinity.get("podAntiAffinity")) \
+                and not self.snapshot.have_pods_with_required_anti_affinity_list():
+            # no required terms, no existing pod with required anti-affinity: nothing to
+            # count (what the general path below concludes, without building its state)
+            return None, Status(Code.Skip)
         pi = PodInfo(dict(pod))
         for t in pi.required_affinity_terms:
             self._merge_namespaces(t)
@@ -269,6 +275,8 @@ class InterPodAffinity:
             return Status(Code.Skip)
         all_nodes = self.snapshot.list() if has_constraints \
             else self.snapshot.have_pods_with_affinity_list()
+        if not all_nodes:
+            return Status(Code.Skip)   # no existing pod to process: nothing contributes
         s = _PreScoreState(PodInfo(dict(pod)))
         for wt in s.pod_info.preferred_affinity_terms:
             self._merge_namespaces(wt.term)
