@@ -29,7 +29,6 @@ METADATA_ORDER = (
     "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
     "annotations", "ownerReferences", "finalizers", "managedFields",
 )  # fmt: skip
-_META_RANK = {k: i for i, k in enumerate(METADATA_ORDER)}
 _TAIL_ORDER = ("spec", "status")
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -73,7 +72,14 @@ def normalize(obj: dict[str, Any]) -> dict[str, Any]:
             out[k] = obj[k]
     meta = obj.get("metadata")
     if isinstance(meta, dict):
-        out["metadata"] = dict(sorted(meta.items(), key=lambda kv: _META_RANK.get(kv[0], 99)))
+        # a stable sort by rank, unknown fields last in their order (what
+        # ``sorted(..., key=rank or 99)`` gives, without a key call per field)
+        ordered = {k: meta[k] for k in METADATA_ORDER if k in meta}
+        if len(ordered) != len(meta):
+            for k, v in meta.items():
+                if k not in ordered:
+                    ordered[k] = v
+        out["metadata"] = ordered
     for k, v in obj.items():
         if k not in out and k not in _TAIL_ORDER:
             out[k] = v

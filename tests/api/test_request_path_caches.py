@@ -143,3 +143,19 @@ def test_binding_hands_the_watch_cache_the_decoded_pod(api, admin, monkeypatch) 
     assert codec.dumps(obj) == codec.dumps(stored)
     # the pod's creation was decoded for the watcher; its binding was not
     assert kv.mod_revision not in decodes and len(decodes) == 1
+
+
+def test_normalize_orders_metadata_as_a_stable_sort_by_rank() -> None:
+    import random
+
+    rank = {k: i for i, k in enumerate(codec.METADATA_ORDER)}
+    fields = [*codec.METADATA_ORDER, "zz-unknown", "aa-unknown", "clusterName"]
+    rng = random.Random(7)
+    for _ in range(200):
+        keys = rng.sample(fields, rng.randint(0, len(fields)))
+        meta = {k: k.upper() for k in keys}
+        out = codec.normalize({"spec": {}, "metadata": meta, "apiVersion": "v1", "kind": "X"})
+        expected = sorted(keys, key=lambda k: rank.get(k, 99))
+        assert list(out["metadata"]) == expected
+        assert list(out) == ["kind", "apiVersion", "metadata", "spec"]
+        assert out["metadata"] is not meta
