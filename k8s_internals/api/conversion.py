@@ -57,8 +57,12 @@ Obj = dict[str, Any]
 
 
 def _set(out: Obj, key: str, value: Any) -> None:
-    """``omitempty``: write ``value`` unless it is Go's zero value."""
-    if value not in (None, "", 0, {}, []):
+    """``omitempty``: write ``value`` unless it is Go's zero value. A string (the usual value)
+    is zero only when empty; anything else is compared with each zero value."""
+    if type(value) is str:
+        if value:
+            out[key] = value
+    elif value not in (None, "", 0, {}, []):
         out[key] = value
 
 

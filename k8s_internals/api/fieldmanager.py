@@ -768,7 +768,11 @@ def _shape(value: Any) -> Any:
     create, apart from the time."""
     t = type(value)
     if t is dict:
-        return tuple((k, _shape(v)) for k, v in value.items())
+        out: list[tuple[str, Any]] = []
+        for k, v in value.items():
+            vt = type(v)  # scalars inline: the same pairs, without a call per field
+            out.append((k, (vt, not v) if vt in _SCALARS else _shape(v)))
+        return tuple(out)
     if t is list:
         return ("[", repr(value))
     if t in _SCALARS:

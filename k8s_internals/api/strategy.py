@@ -20,7 +20,6 @@ What it holds:
 
 from __future__ import annotations
 
-import uuid
 from random import Random
 from typing import Any
 
@@ -115,9 +114,17 @@ def generate_name(base: str, rng: Random) -> str:
     return base + "".join(rng.choice(GENERATE_NAME_ALPHABET) for _ in range(RANDOM_LENGTH))
 
 
+#: ``uuid.UUID(int=..., version=4)``'s masks: clear the variant and version bits, then set
+#: the RFC 4122 variant and version 4
+_UUID4_CLEAR = ~((0xc000 << 48) | (0xf000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
 def new_uid(rng: Random) -> str:
-    """A version-4 UUID from the seeded RNG (upstream: ``uuid.NewUUID()``)."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A version-4 UUID from the seeded RNG (upstream: ``uuid.NewUUID()``): the text of
+    ``uuid.UUID(int=rng.getrandbits(128), version=4)``, formatted without the object."""
+    h = "%032x" % ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _quantity_is_zero(value: Any) -> bool:

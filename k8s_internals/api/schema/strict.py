@@ -101,6 +101,9 @@ def strict_errors(body: bytes | str | Mapping[str, Any], schema: Struct | None =
         return []
     if schema is None:
         schema = kind_struct(str(tree.get("apiVersion", "")), str(tree.get("kind", "")))
+    if type(tree) is dict and (_clean_free(tree) if schema is None
+                               else _clean_struct(tree, schema)):
+        return []
     walker = _Walker(sort_keys)
     if schema is None:
         walker.free(tree, "")
@@ -193,6 +196,71 @@ class _Walker:
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 self.free(item, f"{path}[{i}]")
+
+
+# -- the clean case ----------------------------------------------------------------------------
+#
+# A body given as plain dicts (an in-process request) has no duplicate keys, so its only strict
+# errors are unknown fields. The checks below answer "no unknown field anywhere the walk goes"
+# with set comparisons and without building paths; anything else (an unknown field, a mapping
+# that is not a plain dict) is no verdict and the walk runs.
+
+#: per struct (by id, checked by identity and size): the struct, and its fields below which
+#: the walk goes on (all but plain leaves)
+_DEEP: dict[int, tuple[Struct, int, dict[str, Type]]] = {}
+
+
+def _deep_fields(struct: Struct) -> dict[str, Type]:
+    fields = struct.fields
+    plan = _DEEP.get(id(struct))
+    if plan is None or plan[0] is not struct or plan[1] != len(fields):
+        deep = {k: t for k, t in fields.items() if not (type(t) is Leaf and not t.free_form)}
+        plan = _DEEP[id(struct)] = (struct, len(fields), deep)
+    return plan[2]
+
+
+def _clean_struct(obj: Any, struct: Struct) -> bool:
+    """:meth:`_Walker.struct` would find nothing in ``obj``."""
+    if type(obj) is not dict:
+        return not isinstance(obj, Mapping)  # not an object: the walk skips it
+    if not struct.fields.keys() >= obj.keys():
+        return False
+    deep = _deep_fields(struct)
+    for key, value in obj.items():
+        t = deep.get(key)
+        if t is not None and not _clean_value(value, t):
+            return False
+    return True
+
+
+def _clean_value(value: Any, t: Type) -> bool:
+    """:meth:`_Walker.value` would find nothing in ``value``."""
+    if isinstance(t, Ref):
+        return _clean_struct(value, SCHEMAS[t.name])
+    if isinstance(t, ListOf):
+        if not isinstance(value, list):
+            return True
+        item = t.item
+        return all(_clean_value(v, item) for v in value)
+    if isinstance(t, MapOf):
+        if type(value) is not dict:
+            return not isinstance(value, Mapping)
+        vt = t.value
+        if type(vt) is Leaf and not vt.free_form:
+            return True
+        return all(_clean_value(v, vt) for v in value.values())
+    if isinstance(t, Leaf) and t.free_form:
+        return _clean_free(value)
+    return True
+
+
+def _clean_free(value: Any) -> bool:
+    """:meth:`_Walker.free` would find nothing in ``value`` (no mapping but plain dicts)."""
+    if isinstance(value, Mapping):
+        return type(value) is dict and all(_clean_free(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_clean_free(v) for v in value)
+    return True
 
 
 def _join(path: str, key: str) -> str:

@@ -65,6 +65,7 @@ from .meta import (
 )
 from .names import (
     NameValidator,
+    dns1123_subdomain_ok,
     inclusive_range_error,
     is_config_map_key,
     is_dns1123_label,
@@ -82,6 +83,7 @@ from .names import (
     is_valid_user_id,
     name_is_dns1035_label,
     name_is_dns_subdomain,
+    name_ok,
     parse_cidr_sloppy,
     parse_ip_sloppy,
     validate_namespace_name,
@@ -3946,11 +3948,104 @@ def _validate_v1_event_series(event: Mapping[str, Any]) -> ErrorList:
     return errs
 
 
+#: metadata fields :func:`_events_v1_event_create_plainly_valid` accepts only when absent
+_EVENT_META_UNCHECKED = ("generateName", "generation", "labels", "annotations",
+                         "ownerReferences", "finalizers")
+
+
+def _plain_str(value: Any, limit: int) -> bool:
+    """A non-empty string of at most ``limit`` characters."""
+    return type(value) is str and 0 < len(value) <= limit
+
+
+def _managed_fields_plainly_valid(entries: Any) -> bool:
+    """``validate_managed_fields`` finds nothing in these entries (conservatively: ASCII
+    managers and subresources, whose length in characters is their length in bytes)."""
+    if entries is None:
+        return True
+    if type(entries) is not list:
+        return False
+    for entry in entries:
+        if type(entry) is not dict:
+            return False
+        op, ftype = entry.get("operation"), entry.get("fieldsType")
+        if type(op) is not str or op not in ("Apply", "Update"):
+            return False
+        if ftype is not None and (type(ftype) is not str or ftype not in ("", "FieldsV1")):
+            return False
+        manager = entry.get("manager")
+        if manager is not None and not (type(manager) is str and manager.isascii()
+                                        and len(manager) <= 128):
+            return False
+        sub = entry.get("subresource")
+        if sub is not None and not (type(sub) is str and sub.isascii() and len(sub) <= 256):
+            return False
+    return True
+
+
+def _events_v1_event_create_plainly_valid(event: Mapping[str, Any]) -> bool:
+    """Whether :func:`validate_events_v1_event_create` certainly finds nothing: the common
+    new event (``eventTime`` set, no series, no deprecated fields, plain metadata, well-formed
+    names), checked on the ``events.k8s.io/v1`` fields without converting the event or making
+    any :class:`Path`. ``False`` is no verdict: the full validation runs."""
+    meta = event.get("metadata")
+    if type(meta) is not dict:
+        return False
+    for key in _EVENT_META_UNCHECKED:
+        if meta.get(key) is not None:
+            return False
+    name, namespace = meta.get("name"), meta.get("namespace")
+    if type(name) is not str or type(namespace) is not str or not name or not namespace:
+        return False
+    if not dns1123_subdomain_ok(name) or not name_ok(is_dns1123_label, namespace) \
+            or not name_ok(is_dns1123_subdomain, namespace):
+        return False
+    if not _managed_fields_plainly_valid(meta.get("managedFields")):
+        return False
+    event_time = event.get("eventTime")
+    if type(event_time) is not str or not event_time:
+        return False
+    regarding = event.get("regarding")
+    if regarding is None:
+        involved_ns: Any = None
+    elif type(regarding) is dict:
+        involved_ns = regarding.get("namespace")
+    else:
+        return False
+    if involved_ns is not None and type(involved_ns) is not str:
+        return False
+    if not involved_ns and namespace not in ("default", "kube-system"):
+        return False
+    controller = event.get("reportingController")
+    if type(controller) is not str or not controller \
+            or not name_ok(is_qualified_name, controller):
+        return False
+    if not (_plain_str(event.get("reportingInstance"), 128)
+            and _plain_str(event.get("action"), 128) and _plain_str(event.get("reason"), 128)):
+        return False
+    note = event.get("note")
+    if note is not None and not (type(note) is str and len(note) <= 1024):
+        return False
+    if event.get("type") not in ("Normal", "Warning") or event.get("series") is not None:
+        return False
+    if event.get("deprecatedFirstTimestamp") or event.get("deprecatedLastTimestamp") \
+            or event.get("deprecatedCount") is not None:
+        return False
+    source = event.get("deprecatedSource")
+    return source is None or (type(source) is dict and not source.get("component")
+                              and not source.get("host"))
+
+
 def validate_events_v1_event_create(event_v1: Mapping[str, Any]) -> ErrorList:
     """``ValidateEventCreate`` for a request to ``events.k8s.io/v1``: the legacy rules, then
     the strict ones for new events (metadata, series, ``eventTime`` required, ``type`` Normal or
     Warning, no deprecated fields). The event is checked as upstream's internal object, so
-    paths use the core names (``involvedObject``, ``firstTimestamp``, ``source``...)."""
+    paths use the core names (``involvedObject``, ``firstTimestamp``, ``source``...).
+
+    The common new event that certainly passes is recognised first
+    (:func:`_events_v1_event_create_plainly_valid`); anything else takes the full checks."""
+    if _events_v1_event_create_plainly_valid(event_v1):
+        return ErrorList()
     from ..conversion import events_v1_to_core_event
 
     event = events_v1_to_core_event(dict(event_v1), copy=False)  # read only

@@ -28,6 +28,7 @@ __all__ = [
     "DNS1123_SUBDOMAIN_MAX_LENGTH",
     "LABEL_VALUE_MAX_LENGTH",
     "NameValidator",
+    "dns1123_subdomain_ok",
     "empty_error",
     "inclusive_range_error",
     "is_c_identifier",
@@ -61,6 +62,7 @@ __all__ = [
     "name_is_dns1035_label",
     "name_is_dns_label",
     "name_is_dns_subdomain",
+    "name_ok",
     "parse_cidr_sloppy",
     "parse_ip_sloppy",
     "regex_error",
@@ -78,9 +80,35 @@ def _blen(s: str) -> int:
     return len(s.encode("utf-8", "surrogatepass"))
 
 
+#: compiled patterns by format text (the formats are this module's constants: bounded)
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
 def _match(fmt: str, value: str) -> bool:
-    """``regexp.MustCompile("^" + fmt + "$").MatchString``."""
-    return re.fullmatch(fmt, value) is not None
+    """``regexp.MustCompile("^" + fmt + "$").MatchString``: compiled once per format (what
+    ``re.fullmatch(fmt, value)`` gives, without its cache lookup on every call)."""
+    pattern = _COMPILED.get(fmt)
+    if pattern is None:
+        pattern = _COMPILED[fmt] = re.compile(fmt)
+    return pattern.fullmatch(value) is not None
+
+
+#: ``not check(value)`` by ``(check, value)``, for :func:`name_ok`; bounded
+_NAME_OK: dict[tuple[Callable[[str], list[str]], str], bool] = {}
+_NAME_OK_MAX = 4096
+
+
+def name_ok(check: Callable[[str], list[str]], value: str) -> bool:
+    """Whether ``check(value)`` (a pure ``is_*`` check of this module) finds nothing, remembered
+    for values that come back (namespaces, reporting controllers...). A fast path's helper:
+    the messages themselves always come from ``check``."""
+    key = (check, value)
+    ok = _NAME_OK.get(key)
+    if ok is None:
+        if len(_NAME_OK) >= _NAME_OK_MAX:
+            _NAME_OK.clear()
+        ok = _NAME_OK[key] = not check(value)
+    return ok
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,6 +276,12 @@ def is_dns1123_label(value: str) -> list[str]:
             errs.append(regex_error(_DNS1123_LABEL_ERR_MSG, _DNS1123_LABEL_FMT, "my-name",
                                     "123-abc"))
     return errs
+
+
+def dns1123_subdomain_ok(value: str) -> bool:
+    """``not is_dns1123_subdomain(value)``, without building messages: the pattern only matches
+    ASCII, so its length in characters is its length in bytes."""
+    return len(value) <= DNS1123_SUBDOMAIN_MAX_LENGTH and _match(_DNS1123_SUBDOMAIN_FMT, value)
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
