@@ -32,7 +32,7 @@ from .admission.interfaces import (
 )
 from .admission.interfaces import Attributes as AdmissionAttributes
 from .authn.filter import authenticate_request
-from .authn.request import Authenticator, AuthRequest, ClientCertificate
+from .authn.request import AuthAttempt, Authenticator, AuthRequest, ClientCertificate
 from .authz.attributes import Attributes as AuthzAttributes
 from .authz.attributes import Decision, Verdict
 from .codec import deep_copy
@@ -147,6 +147,9 @@ class APIServer:
               detail: Any = None) -> None:
         ctx.trace.add_step(step, plugin, outcome, detail, self.kernel.now)
 
+    # The chain's first three steps run on every request: they record their steps with
+    # ``ctx.trace.add_step`` directly (what :meth:`_step` does, one call less).
+
     def _request_info(self, ctx: _Ctx) -> None:
         req = ctx.req
         info = lookup(req.group, req.resource)
@@ -154,67 +157,76 @@ class APIServer:
             self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
                        f"unknown resource {req.group}/{req.version}/{req.resource}")
             raise errors.resource_not_found()
-        if req.subresource and info.subresource(req.subresource) is None:
-            self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
-                       f"unknown subresource {req.resource}/{req.subresource}")
-            raise errors.resource_not_found()
-        verbs = info.subresource(req.subresource).verbs if req.subresource else info.verbs
+        subresource = req.subresource
+        if subresource:
+            sub = info.subresource(subresource)
+            if sub is None:
+                self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
+                           f"unknown subresource {req.resource}/{subresource}")
+                raise errors.resource_not_found()
+            verbs = sub.verbs
+        else:
+            verbs = info.verbs
         verb = req.verb
         if verb not in verbs:
             self._step(ctx, "request-info", "RequestInfo", Outcome.REJECTED,
                        f"{verb} not allowed on {info.qualified}")
             raise errors.method_not_supported(info.group, info.plural, verb)
-        if (info.namespaced and not req.namespace
+        namespace = req.namespace
+        if (info.namespaced and not namespace
                 and verb not in ("list", "watch", "deletecollection")):
             raise errors.resource_not_found()
         ctx.info = info
-        self._step(ctx, "request-info", "RequestInfo", Outcome.OK, {
+        ctx.trace.add_step("request-info", "RequestInfo", Outcome.OK, {
             "verb": verb, "apiGroup": info.group, "apiVersion": info.version,
-            "resource": info.plural, "subresource": req.subresource,
-            "namespace": req.namespace, "name": req.name})
+            "resource": info.plural, "subresource": subresource,
+            "namespace": namespace, "name": req.name}, self.kernel.now)
 
     def _authenticate(self, ctx: _Ctx) -> None:
         req = ctx.req
-        credential = (ClientCertificate(req.client_cert[0], tuple(req.client_cert[1]))
-                      if req.client_cert is not None else None)
-        areq = AuthRequest(headers=req.headers, credential=credential, path=req.path)
-        out = authenticate_request(self.authenticator, areq, self.api_audiences)
-        attempts = [f"{a.authenticator}: {a.outcome}" + (f" ({a.detail})" if a.detail else "")
-                    for a in out.attempts]
-        if not out.ok or out.user is None:
+        cert = req.client_cert
+        credential = ClientCertificate(cert[0], tuple(cert[1])) if cert is not None else None
+        out = authenticate_request(
+            self.authenticator, AuthRequest(headers=req.headers, credential=credential,
+                                            path=req.path), self.api_audiences)
+        result = out.result
+        if result is None or result.user is None:
             self._step(ctx, "authentication", "union", Outcome.REJECTED,
                        {"error": out.error or "no authenticator recognised the request",
-                        "attempts": attempts})
+                        "attempts": _attempt_lines(out.attempts)})
             raise out.status_error()
-        ctx.user = out.user
-        ctx.trace.user = out.user.name
-        self._step(ctx, "authentication", out.authenticator, Outcome.OK,
-                   self._authn_detail(out.user, attempts))
+        user = ctx.user = result.user
+        ctx.trace.user = user.name
+        ctx.trace.add_step("authentication", result.authenticator, Outcome.OK,
+                           self._authn_detail(user, out.attempts), self.kernel.now)
 
-    def _authn_detail(self, user: UserInfo, attempts: list[str]) -> dict[str, Any]:
-        """The authentication step's detail. A client sends the same credential request after
-        request, so the (read-only) detail of the same user and attempts is made once and
-        shared by their traces: the trace ring then holds one copy instead of thousands."""
-        key = (user.name, user.uid, tuple(user.groups),
-               tuple((k, tuple(v)) for k, v in sorted(user.extra.items())) if user.extra else (),
-               tuple(attempts))
+    def _authn_detail(self, user: UserInfo, attempts: Sequence[AuthAttempt]) -> dict[str, Any]:
+        """The authentication step's detail: the user and a line per attempt. A client sends
+        the same credential request after request, so the (read-only) detail of the same user
+        and attempts is made once and shared by their traces: the trace ring then holds one
+        copy instead of thousands. The key holds what the lines say of each attempt (not the
+        lines: they are only written when the key is new)."""
+        groups, extra = user.groups, user.extra
+        key = (user.name, user.uid, groups if type(groups) is tuple else tuple(groups),
+               tuple((k, tuple(v)) for k, v in sorted(extra.items())) if extra else (),
+               *[(a.authenticator, a.outcome, a.detail) for a in attempts])
         cache = self._authn_details
         detail = cache.get(key)
         if detail is None:
             if len(cache) >= 1024:
                 cache.clear()
-            detail = cache[key] = {"user": user.to_dict(), "attempts": attempts}
+            detail = cache[key] = {"user": user.to_dict(), "attempts": _attempt_lines(attempts)}
         return detail
 
     def _authz_attributes(self, ctx: _Ctx) -> AuthzAttributes:
         req = ctx.req
         assert ctx.user is not None
         info = ctx.info
-        return AuthzAttributes(
-            user=ctx.user, verb=req.verb, resource_request=info is not None,
-            namespace=req.namespace, api_group=info.group if info else "",
-            api_version=req.version, resource=info.plural if info else "",
-            subresource=req.subresource, name=req.name, path=req.path)
+        if info is None:
+            return AuthzAttributes(ctx.user, req.verb, False, req.namespace, "", req.version, "",
+                                   req.subresource, req.name, req.path)
+        return AuthzAttributes(ctx.user, req.verb, True, req.namespace, info.group, req.version,
+                               info.plural, req.subresource, req.name, req.path)
 
     def _authorize(self, ctx: _Ctx) -> None:
         attrs = self._authz_attributes(ctx)
@@ -226,8 +238,8 @@ class APIServer:
 
             raise forbidden_error(attrs, decision.reason if decision.verdict is Verdict.DENY
                                   else "")
-        self._step(ctx, "authorization", plugin, Outcome.ALLOWED,
-                   decision.matched or decision.reason)
+        ctx.trace.add_step("authorization", plugin, Outcome.ALLOWED,
+                           decision.matched or decision.reason, self.kernel.now)
 
     # -- admission + validation ------------------------------------------------------------
 
@@ -363,28 +375,27 @@ class APIServer:
 
     def handle(self, req: Request) -> Response:
         """Run one request through the chain and answer it."""
-        from . import handlers
-
-        trace = Trace(
-            id=self.tracer.new_id(), parent_id=req.parent_id, user="", verb=req.verb,
-            resource=req.resource, subresource=req.subresource, namespace=req.namespace,
-            name=req.name, api_group=req.group, path=req.path, start=self.kernel.now,
-            user_agent=_user_agent(req))
-        self.tracer.begin(trace)
+        dispatch = _dispatch or _load_dispatch()
+        tracer = self.tracer
+        trace = Trace(tracer.new_id(), req.parent_id, "", req.verb, req.resource,
+                      req.subresource, req.namespace, req.name, req.group, req.path,
+                      self.kernel.now, user_agent=_user_agent(req))
+        tracer.begin(trace)
         ctx = _Ctx(req, trace)
         try:
             self._request_info(ctx)
             self._authenticate(ctx)
             self._authorize(ctx)
-            code, body = handlers.dispatch(self, ctx)
+            code, body = dispatch(self, ctx)
         except errors.StatusError as exc:
             code, body = exc.code, exc.status
             trace.error = exc.message
         trace.code = code
         trace.end = self.kernel.now
-        self.tracer.finish(trace)
+        tracer.finish(trace)
         ctype = "text/plain" if isinstance(body, str) else "application/json"
-        return Response(code, body, ctype, trace.id, list(ctx.extras.get("warnings", ())))
+        warnings = ctx.extras.get("warnings")
+        return Response(code, body, ctype, trace.id, list(warnings) if warnings else [])
 
     def watch(
         self,
@@ -475,6 +486,12 @@ class APIServer:
         self.store.close()
 
 
+def _attempt_lines(attempts: Sequence[AuthAttempt]) -> list[str]:
+    """The authentication step's ``attempts``: ``"<authenticator>: <outcome>[ (<detail>)]"``."""
+    return [f"{a.authenticator}: {a.outcome} ({a.detail})" if a.detail
+            else f"{a.authenticator}: {a.outcome}" for a in attempts]
+
+
 def _user_agent(req: Request) -> str:
     if req.user_agent:
         return req.user_agent
@@ -482,3 +499,15 @@ def _user_agent(req: Request) -> str:
         if k.lower() == "user-agent":
             return v
     return ""
+
+
+#: ``handlers.dispatch``, imported on the first request (``.handlers`` imports this module)
+_dispatch: Callable[[APIServer, _Ctx], tuple[int, Any]] | None = None
+
+
+def _load_dispatch() -> Callable[[APIServer, _Ctx], tuple[int, Any]]:
+    global _dispatch
+    from .handlers import dispatch
+
+    _dispatch = dispatch
+    return dispatch

@@ -214,8 +214,9 @@ class Tracer:
         self._by_id[trace.id] = trace
 
     def finish(self, trace: Trace) -> None:
-        for hook in list(self.on_request):
-            hook(trace)
+        if self.on_request:
+            for hook in list(self.on_request):
+                hook(trace)
 
     def record_write(self, trace: Trace, write: StoreWrite) -> None:
         trace.writes.append(write)

@@ -52,6 +52,8 @@ DEFAULT_TOKEN_SUCCESS_CACHE_TTL = 10.0
 #: ``NewBuiltInAuthenticationOptions``: ``TokenFailureCacheTTL: 0 * time.Second``
 DEFAULT_TOKEN_FAILURE_CACHE_TTL = 0.0
 
+#: at most this many audience lists' key tails are kept
+_MAX_AUDIENCE_TAILS = 64
 #: expired entries are swept when the cache grows past this (and then past twice its live size)
 _SWEEP_AT = 1024
 
@@ -90,6 +92,12 @@ class CachedTokenAuthenticator:
         #: ``randomCacheKey``: the HMAC key (never leaves this object; nothing observable
         #: depends on it, so it need not come from the simulation's seeded RNG)
         self._hmac_key = secrets.token_bytes(32)
+        #: the HMAC keyed once (OpenSSL's ipad/opad state); each key is a copy of it fed the
+        #: message, cheaper than keying a fresh HMAC per request (``hmac.digest``)
+        self._keyed = hmac.new(self._hmac_key, digestmod="sha256")
+        #: the message's tail after the token — number of audiences, each length-prefixed —
+        #: by audiences (not secret; a server has one or two audience lists)
+        self._audience_tails: dict[tuple[str, ...], bytes] = {}
         self._cache: dict[bytes, _Record] = {}
         self._sweep_at = _SWEEP_AT
         #: lookups answered from the cache / by the wrapped authenticator
@@ -100,9 +108,16 @@ class CachedTokenAuthenticator:
         """``keyFunc``: HMAC-SHA256 of the length-prefixed token, the number of audiences and
         each audience length-prefixed (no audiences and an empty list are the same key)."""
         auds = audiences or ()
-        msg = b"".join((_length_prefixed(token), len(auds).to_bytes(4, "big"),
-                        *(_length_prefixed(a) for a in auds)))
-        return hmac.digest(self._hmac_key, msg, "sha256")
+        tails = self._audience_tails
+        tail = tails.get(auds) if type(auds) is tuple else None
+        if tail is None:
+            tail = b"".join((len(auds).to_bytes(4, "big"), *(_length_prefixed(a) for a in auds)))
+            if type(auds) is tuple and len(tails) < _MAX_AUDIENCE_TAILS:
+                tails[auds] = tail
+        tok = token.encode()
+        mac = self._keyed.copy()
+        mac.update(len(tok).to_bytes(4, "big") + tok + tail)
+        return mac.digest()
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -122,8 +137,8 @@ class CachedTokenAuthenticator:
 
     def _replay(self, record: _Record, ctx: AuthRequest) -> AuthResult | None:
         base = ctx._depth
-        ctx.attempts.extend(AuthAttempt(name, base + depth, outcome, detail)
-                            for name, depth, outcome, detail in record.attempts)
+        ctx.attempts.extend([AuthAttempt(name, base + depth, outcome, detail)
+                             for name, depth, outcome, detail in record.attempts])
         if record.error is not None:
             raise record.error.with_traceback(None)
         if record.result is None:

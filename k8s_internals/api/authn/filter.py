@@ -70,7 +70,7 @@ def audiences_are_acceptable(api_audiences: Sequence[str], response_audiences: S
     """``audiencesAreAcceptable``: no audiences on either side, or a common one."""
     if not api_audiences or not response_audiences:
         return True
-    return bool(set(api_audiences) & set(response_audiences))
+    return not set(api_audiences).isdisjoint(response_audiences)
 
 
 def authenticate_request(
@@ -78,20 +78,20 @@ def authenticate_request(
 ) -> AuthenticationOutcome:
     """``WithAuthentication`` for one request (see the module docstring)."""
     if api_audiences:
-        req.audiences = tuple(api_audiences)
-
-    def outcome(result: AuthResult | None, error: str = "") -> AuthenticationOutcome:
-        return AuthenticationOutcome(result, error, req.attempts, req.warnings, req.annotations)
-
+        req.audiences = api_audiences if type(api_audiences) is tuple else tuple(api_audiences)
+    error = ""
     try:
         result = authenticator.authenticate(req)
     except AuthenticationError as err:
-        return outcome(None, f"Unable to authenticate the request due to an error: {err.reason}")
-    if result is None:
-        return outcome(None)
-    if not audiences_are_acceptable(api_audiences, result.audiences):
-        return outcome(None, f"unable to match the audience: {go_value_list(result.audiences)} "
-                             f", accepted: {go_value_list(api_audiences)}")
-    # authorization header is not required anymore in case of a successful authentication
-    req.delete_header("Authorization")
-    return outcome(result)
+        result = None
+        error = f"Unable to authenticate the request due to an error: {err.reason}"
+    if result is not None:
+        if not audiences_are_acceptable(api_audiences, result.audiences):
+            error = (f"unable to match the audience: {go_value_list(result.audiences)} "
+                     f", accepted: {go_value_list(api_audiences)}")
+            result = None
+        else:
+            # authorization header is not required anymore in case of a successful
+            # authentication
+            req.delete_header("Authorization")
+    return AuthenticationOutcome(result, error, req.attempts, req.warnings, req.annotations)

@@ -107,7 +107,7 @@ Credential = BearerToken | ClientCertificate
 # -- request and result -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class AuthAttempt:
     """One authenticator asked during a request, for the trace.
 
@@ -161,8 +161,14 @@ class AuthRequest:
     def delete_header(self, name: str) -> None:
         """``Header.Del``."""
         lname = name.lower()
-        for key in [k for k in self.headers if k.lower() == lname]:
-            del self.headers[key]
+        headers = self.headers
+        doomed = None
+        for key in headers:
+            if key.lower() == lname:
+                doomed = [key] if doomed is None else [*doomed, key]
+        if doomed is not None:
+            for key in doomed:
+                del headers[key]
 
     @property
     def client_certificate(self) -> ClientCertificate | None:

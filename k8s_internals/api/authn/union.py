@@ -66,9 +66,10 @@ class UnionAuthenticator:
 
     def authenticate(self, req: AuthRequest) -> AuthResult | None:
         errors: list[AuthenticationError] = []
+        attempt = req.attempt
         for auth in self.authenticators:
             try:
-                result = req.attempt(auth.name, auth.authenticate, req)
+                result = attempt(auth.name, auth.authenticate, req)
             except AuthenticationError as err:
                 if self.fail_on_error:
                     raise
@@ -115,21 +116,35 @@ class TokenUnion:
 class AuthenticatedGroupAdder:
     """``group.NewAuthenticatedGroupAdder``: adds ``system:authenticated`` when appropriate."""
 
+    #: bound of :attr:`_added` (it is simply emptied when full)
+    MAX_REMEMBERED = 1024
+
     def __init__(self, authenticator: Authenticator) -> None:
         self.authenticator = authenticator
         self.name = authenticator.name
+        # Not upstream: a result the token cache answers is the same (immutable) object
+        # request after request; its copy with the group added is made once and shared
+        # too. ``id(result) -> (result, copy)``; holding ``result`` keeps its id unique.
+        self._added: dict[int, tuple[AuthResult, AuthResult]] = {}
 
     def authenticate(self, req: AuthRequest) -> AuthResult | None:
         result = self.authenticator.authenticate(req)
         if result is None:
             return None
+        added = self._added.get(id(result))
+        if added is not None and added[0] is result:
+            return added[1]
         user = result.user
         if user.name == ANONYMOUS:
             return result
         if ALL_AUTHENTICATED in user.groups or ALL_UNAUTHENTICATED in user.groups:
             return result
-        return replace(result, user=UserInfo(user.name, user.uid,
+        copy = replace(result, user=UserInfo(user.name, user.uid,
                                              (*user.groups, ALL_AUTHENTICATED), user.extra))
+        if len(self._added) >= self.MAX_REMEMBERED:
+            self._added.clear()
+        self._added[id(result)] = (result, copy)
+        return copy
 
 
 def new_authenticator(

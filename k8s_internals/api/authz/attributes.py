@@ -19,7 +19,7 @@ class Verdict(Enum):
     NO_OPINION = "NoOpinion"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Attributes:
     """``authorizer.AttributesRecord``. For non-resource requests only ``path`` and ``verb``
     matter (``resource_request=False``)."""
@@ -34,6 +34,16 @@ class Attributes:
     subresource: str = ""
     name: str = ""
     path: str = ""
+
+    def __init__(self, user: UserInfo, verb: str, resource_request: bool = True,
+                 namespace: str = "", api_group: str = "", api_version: str = "v1",
+                 resource: str = "", subresource: str = "", name: str = "",
+                 path: str = "") -> None:
+        # The generated frozen ``__init__`` (one ``object.__setattr__`` per field) in one call:
+        # the API server makes one of these per request. Same signature, same fields.
+        self.__dict__.update(user=user, verb=verb, resource_request=resource_request,
+                             namespace=namespace, api_group=api_group, api_version=api_version,
+                             resource=resource, subresource=subresource, name=name, path=path)
 
 
 @dataclass(frozen=True)

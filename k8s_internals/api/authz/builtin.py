@@ -58,9 +58,21 @@ class PrivilegedGroupsAuthorizer:
 
     def __init__(self, groups: Iterable[str] = (SYSTEM_MASTERS,)) -> None:
         self.groups = tuple(groups)
+        # the decisions are immutable and few (one per group): made once (again if ``groups``
+        # is reassigned), not per request
+        self._allow: dict[str, Decision] = {}
+        self._allow_for: tuple[str, ...] | None = None
 
     def authorize(self, attrs: Attributes) -> Decision:
+        allow = self._allow
+        if self._allow_for is not self.groups:
+            allow = self._allow = {g: Decision(Verdict.ALLOW, matched=f"privileged group {g}")
+                                   for g in self.groups}
+            self._allow_for = self.groups
         for group in attrs.user.groups:
-            if group in self.groups:
-                return Decision(Verdict.ALLOW, matched=f"privileged group {group}")
-        return Decision(Verdict.NO_OPINION)
+            if group in allow:
+                return allow[group]
+        return _NO_OPINION
+
+
+_NO_OPINION = Decision(Verdict.NO_OPINION)

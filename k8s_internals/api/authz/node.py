@@ -248,7 +248,11 @@ def node_relations(source: NodeGraphSource, node: str) -> NodeRelations:
 
 
 def _no(reason: str = "") -> Decision:
-    return Decision(Verdict.NO_OPINION, reason=reason)
+    return Decision(Verdict.NO_OPINION, reason=reason) if reason else _NO_OPINION
+
+
+#: what the authorizer answers every request that is not a node's (decisions are immutable)
+_NO_OPINION = Decision(Verdict.NO_OPINION)
 
 
 class NodeAuthorizer:
@@ -276,7 +280,7 @@ class NodeAuthorizer:
     def authorize(self, attrs: Attributes) -> Decision:
         node, is_node = node_identity(attrs.user)
         if not is_node:
-            return _no()
+            return _NO_OPINION
         if not node:
             return _no(f"unknown node for user {go_quote(attrs.user.name)}")
 

@@ -56,9 +56,11 @@ class UnionAuthorizer:
         reasons: list[str] = []
         for authorizer in self.authorizers:
             decision = authorizer.authorize(attrs)
-            if decision.reason:
-                reasons.append(decision.reason)
-            if decision.verdict in (Verdict.ALLOW, Verdict.DENY):
+            verdict = decision.verdict
+            if verdict is Verdict.NO_OPINION:
+                if decision.reason:
+                    reasons.append(decision.reason)
+            else:  # Allow or Deny
                 if not decision.authorizer:
                     name = str(getattr(authorizer, "name", type(authorizer).__name__))
                     named = self._named.get(id(decision))
