@@ -32,6 +32,13 @@ METADATA_ORDER = (
 _TAIL_ORDER = ("spec", "status")
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: the C encoder ``_ENCODER.encode`` builds on every call, made once and without the
+#: circular-reference bookkeeping (API objects are trees: JSON decoded, or built as literals)
+_C_ITERENCODE = (
+    json.encoder.c_make_encoder(None, _ENCODER.default, json.encoder.c_encode_basestring, None,
+                                ":", ",", False, False, True)
+    if json.encoder.c_make_encoder is not None and json.encoder.c_encode_basestring is not None
+    else None)
 
 
 def _go_escape(text: str) -> str:
@@ -41,7 +48,10 @@ def _go_escape(text: str) -> str:
 
 def dumps(obj: Any) -> str:
     """Compact JSON as Go's ``json.Marshal`` writes it (HTML-safe escaping)."""
-    s = _ENCODER.encode(obj)
+    if _C_ITERENCODE is not None and type(obj) is dict:
+        s = "".join(_C_ITERENCODE(obj, 0))
+    else:
+        s = _ENCODER.encode(obj)
     if "<" in s or ">" in s or "&" in s or "\u2028" in s or "\u2029" in s:
         s = _go_escape(s)
     return s
