@@ -172,9 +172,14 @@ def meta_namespace_key_func(obj: Any) -> str:
     >>> meta_namespace_key_func({"metadata": {"name": "node-1"}})
     'node-1'
     """
-    if isinstance(obj, ExplicitKey):
+    if type(obj) is dict:  # the common case (a decoded object), without the ABC checks
+        meta = obj.get("metadata")
+        if type(meta) is not dict:
+            meta = _metadata(obj)
+    elif isinstance(obj, ExplicitKey):
         return str(obj)
-    meta = _metadata(obj)
+    else:
+        meta = _metadata(obj)
     namespace = meta.get("namespace") or ""
     name = meta.get("name") or ""
     return f"{namespace}/{name}" if namespace else name
@@ -216,7 +221,10 @@ def meta_namespace_index_func(obj: Any) -> list[str]:
     >>> meta_namespace_index_func({"metadata": {"namespace": "kube-system", "name": "x"}})
     ['kube-system']
     """
-    return [_metadata(obj).get("namespace") or ""]
+    meta = obj.get("metadata") if type(obj) is dict else None
+    if type(meta) is not dict:
+        meta = _metadata(obj)
+    return [meta.get("namespace") or ""]
 
 
 def index_func_to_key_func_adapter(index_func: IndexFunc) -> KeyFunc:

@@ -15,8 +15,9 @@ Handlers must treat objects as read-only (as upstream says) and should only enqu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from ..sim import Kernel
@@ -36,6 +37,9 @@ __all__ = ["EventHandler", "Informer", "InformerFactory"]
 
 #: client-go's reflector pages its initial list (``pager.New`` default page size 500)
 LIST_PAGE_SIZE = 500
+
+#: what ``obj.get("metadata", ...)`` falls back to, without a new dict per watch event
+_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass
@@ -191,24 +195,39 @@ class Informer:
     def _on_event(self, etype: str, obj: dict[str, Any], cause: str | None) -> None:
         if self._stopped:
             return
-        rv = obj.get("metadata", {}).get("resourceVersion", "")
+        rv = obj.get("metadata", _NO_METADATA).get("resourceVersion", "")
         if etype == "BOOKMARK":
             self.last_sync_resource_version = rv
             return
-        with caused_by(cause):
-            key = meta_namespace_key_func(obj)
-            old = self.indexer.get_by_key(key)
-            if etype == "DELETED":
-                if old is not None:
-                    self.indexer.delete(old)
-                self._fire_delete(obj)
-            elif old is None:
-                self.indexer.add(obj)
-                self._fire_add(obj)
-            else:
-                self.indexer.update(obj)
-                self._fire_update(old, obj)
+        if cause is None:  # caused_by(None) changes nothing: no context manager to enter
+            self._apply(etype, obj)
+        else:
+            with caused_by(cause):
+                self._apply(etype, obj)
         self.last_sync_resource_version = rv
+
+    def _apply(self, etype: str, obj: dict[str, Any]) -> None:
+        """One watch event into the cache, then the handlers."""
+        indexer = self.indexer
+        key = meta_namespace_key_func(obj)
+        old = indexer.get_by_key(key)
+        if etype == "DELETED":
+            if old is not None:
+                indexer.delete(old)
+            self._fire_delete(obj)
+            return
+        if indexer.transformer is None and indexer.key_func is meta_namespace_key_func:
+            # the key just computed is the indexer's: store under it (Indexer.add/update
+            # would compute it again)
+            indexer.cache_storage.update(key, obj)
+        elif old is None:
+            indexer.add(obj)
+        else:
+            indexer.update(obj)
+        if old is None:
+            self._fire_add(obj)
+        else:
+            self._fire_update(old, obj)
 
     def _resync(self) -> None:
         for obj in self.indexer.list():

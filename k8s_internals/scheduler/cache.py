@@ -31,7 +31,6 @@ plus ``list_version`` (node set/order) and ``image_version``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .framework.types import ImageStateSummary, NodeInfo, PodInfo
@@ -109,20 +108,18 @@ class NodeTree:
         return out
 
 
-@dataclass
-class _PodState:
-    pod: Obj
-    binding_finished: bool = False
-
-
 class Cache:
     """The scheduler cache and its snapshot view (see the module docstring)."""
 
     def __init__(self) -> None:
         self.nodes: dict[str, NodeInfo] = {}
         self.node_tree = NodeTree()
-        self.pod_states: dict[str, _PodState] = {}
+        #: key → the pod as cached (upstream's ``podStates``; no per-pod record object: the
+        #: cache keeps one entry per pod for the life of the pod)
+        self.pod_states: dict[str, Obj] = {}
         self.assumed_pods: set[str] = set()
+        #: the assumed pods whose bind call returned (upstream ``podState.bindingFinished``)
+        self.binding_finished: set[str] = set()
         self.image_states: dict[str, ImageStateSummary] = {}
         self.list_version = 0
         self.image_version = 0
@@ -222,34 +219,34 @@ class Cache:
         if key in self.pod_states:
             raise ValueError(f"pod {key} is in the cache, so can't be assumed")
         self._add_pod(pod, pod_info)
-        self.pod_states[key] = _PodState(pod)
+        self.pod_states[key] = pod
         self.assumed_pods.add(key)
 
     def finish_binding(self, pod: Obj) -> None:
         """``FinishBinding``: the bind call returned (the informer has not confirmed yet)."""
-        st = self.pod_states.get(pod_key(pod))
-        if st is not None and pod_key(pod) in self.assumed_pods:
-            st.binding_finished = True
+        key = pod_key(pod)
+        if key in self.pod_states and key in self.assumed_pods:
+            self.binding_finished.add(key)
 
     def forget_pod(self, pod: Obj) -> None:
         """``ForgetPod``: undo an assumption (the binding failed)."""
         key = pod_key(pod)
         st = self.pod_states.get(key)
-        if st is not None and st.pod["spec"].get("nodeName") != pod["spec"].get("nodeName"):
+        if st is not None and st["spec"].get("nodeName") != pod["spec"].get("nodeName"):
             raise ValueError(f"pod {key} was assumed on {pod['spec'].get('nodeName')} but "
-                             f"assigned to {st.pod['spec'].get('nodeName')}")
+                             f"assigned to {st['spec'].get('nodeName')}")
         if key not in self.assumed_pods:
             raise ValueError(f"pod {key} wasn't assumed so cannot be forgotten")
-        self._remove_pod(st.pod if st is not None else pod)
+        self._remove_pod(st if st is not None else pod)
         self.pod_states.pop(key, None)
         self.assumed_pods.discard(key)
+        self.binding_finished.discard(key)
 
     def is_assumed_pod(self, pod: Obj) -> bool:
         return pod_key(pod) in self.assumed_pods
 
     def get_pod(self, pod: Obj) -> Obj | None:
-        st = self.pod_states.get(pod_key(pod))
-        return None if st is None else st.pod
+        return self.pod_states.get(pod_key(pod))
 
     def add_pod(self, pod: Obj) -> None:
         """``AddPod``: an assigned pod from the informer (confirms an assumed pod)."""
@@ -257,14 +254,15 @@ class Cache:
         st = self.pod_states.get(key)
         if st is not None and key in self.assumed_pods:
             # replace the assumed copy by the informer's object (on whichever node it landed)
-            removed = self._remove_pod(st.pod)
+            removed = self._remove_pod(st)
             self._add_pod(pod, removed.for_pod(pod) if removed is not None else None)
             self.assumed_pods.discard(key)
-            st.pod = pod
+            self.binding_finished.discard(key)
+            self.pod_states[key] = pod
             return
         if st is None:
             self._add_pod(pod)
-            self.pod_states[key] = _PodState(pod)
+            self.pod_states[key] = pod
             return
         raise ValueError(f"pod {key} was already in added state")
 
@@ -274,9 +272,9 @@ class Cache:
         st = self.pod_states.get(key)
         if st is None or key in self.assumed_pods:
             raise ValueError(f"pod {key} is not added to scheduler cache, so cannot be updated")
-        self._remove_pod(st.pod)
+        self._remove_pod(st)
         self._add_pod(new)
-        st.pod = new
+        self.pod_states[key] = new
 
     def remove_pod(self, pod: Obj) -> None:
         """``RemovePod``."""
@@ -285,9 +283,10 @@ class Cache:
         if st is None:
             raise ValueError(f"pod {key} is not found in scheduler cache, so cannot be "
                              "removed from it")
-        self._remove_pod(st.pod)
+        self._remove_pod(st)
         self.pod_states.pop(key, None)
         self.assumed_pods.discard(key)
+        self.binding_finished.discard(key)
 
     def pod_count(self) -> int:
         return len(self.pod_states)

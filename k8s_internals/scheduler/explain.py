@@ -26,7 +26,10 @@ client; here the scheduler records them itself and sends them with the Binding (
 marks the pod unschedulable.
 
 Retention: the full per-node record of the last :data:`KEEP_FULL` attempts is kept; older
-attempts keep only their bounded maps (``truncated``).
+attempts keep only their bounded maps (``truncated``), the last ``history`` attempts of every
+pod the scheduler has not forgotten. A compacted attempt is read-only: its PreFilter/PreScore
+verdict maps and filter plugin list are shared with the other compacted attempts that have the
+same ones, so each costs the collector only the attempt and its annotations.
 """
 
 from __future__ import annotations
@@ -175,6 +178,46 @@ def _all_ints(columns: list[list[Any]]) -> bool:
 
 def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
+
+
+#: the per-node record of a compacted attempt: shared empties (never written: a compacted
+#: attempt is read-only)
+_NO_FAILED: dict[str, Status] = {}
+_NO_INFOS: list[Any] = []
+
+#: compacted attempts' verdict maps and filter plugin lists, one copy per distinct content
+#: (every attempt of a profile mostly has the same), bounded
+_SHARED: dict[tuple[Any, ...], Any] = {}
+_SHARED_MAX = 1024
+_STR = frozenset({str})
+
+
+def _shared(value: Any) -> Any:
+    """One shared, equal object for ``value`` (a ``dict[str, str]`` or ``list[str]`` of a
+    compacted attempt), so that the many compacted attempts the explainer keeps do not each
+    hold their own copy. Values that are not all strings are returned as they are.
+
+    >>> a, b = _shared({"A": "passed"}), _shared({"A": "passed"})
+    >>> a is b, a, _shared(["A"]) is _shared(["A"]), _shared({"A": "x"}) is a
+    (True, {'A': 'passed'}, True, False)
+    """
+    if type(value) is dict:
+        items = tuple(value.items())
+        if not _STR.issuperset(map(type, chain.from_iterable(items))):
+            return value
+        key: tuple[Any, ...] = (dict, items)
+    elif type(value) is list:
+        key = (list, tuple(value))
+        if not _STR.issuperset(map(type, key[1])):
+            return value
+    else:
+        return value
+    out = _SHARED.get(key)
+    if out is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        out = _SHARED[key] = value
+    return out
 
 
 @dataclass
@@ -408,13 +451,18 @@ class Attempt:
         maps and :meth:`nodes` show what the annotations show)."""
         if self.truncated:
             return
-        self._annotations = self.annotations()
-        self._failed = {}
-        self._feasible_infos = []
+        if self._annotations is None:
+            self.annotations()  # caches them (the default bounds)
+        self._failed = _NO_FAILED
+        self._feasible_infos = _NO_INFOS
         self._feasible_names = None
         self._scores = None
         self._idx = None
         self._selected_index = None
+        # what every attempt of a profile repeats: one shared copy (see _shared)
+        self.prefilter = _shared(self.prefilter)
+        self.prescore = _shared(self.prescore)
+        self.filter_plugins = _shared(self.filter_plugins)
         self.truncated = True
 
     # -- display ---------------------------------------------------------------------------------

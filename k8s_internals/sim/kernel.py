@@ -128,15 +128,10 @@ class Kernel:
         when = max(when, self.now)
         if background is None:
             background = self._current.background if self._current is not None else False
-        event = Event(
-            when,
-            priority,
-            next(self._seq),
-            callback,
-            args,
-            name or getattr(callback, "__qualname__", repr(callback)),
-            background,
-        )
+        if not name:  # (the repr only when needed: a bound method's repr is not cheap)
+            qualname = getattr(callback, "__qualname__", None)
+            name = repr(callback) if qualname is None else qualname
+        event = Event(when, priority, next(self._seq), callback, args, name, background)
         heapq.heappush(self._heap, (event.time, event.priority, event.seq, event))
         if not background:
             self._work += 1

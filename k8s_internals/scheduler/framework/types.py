@@ -272,12 +272,29 @@ def _affinity_terms(pod: Obj, kind: str, required: bool) -> list[Any]:
             for t in affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or ()]
 
 
+#: the affinity terms of a pod without pod (anti-)affinity: one shared, immutable empty tuple
+#: instead of four new lists per PodInfo (the scheduler cache keeps one PodInfo per pod)
+_NO_TERMS: tuple[Any, ...] = ()
+
+#: :meth:`PodInfo.calculate_resource` results shared by pods with the same requests (most pods
+#: of a workload): read-only, like upstream's ``PodResource``, so one object (and its
+#: ``Resource``) serves them all instead of two more objects kept per cached pod. Keyed by the
+#: requests as computed (name → int, in the pod's order) and the non-zero cpu/memory; cleared
+#: when full.
+_POD_RESOURCES: dict[tuple[Any, ...], PodResource] = {}
+_POD_RESOURCES_MAX = 4096
+
+
 class PodInfo:
-    """``framework.PodInfo``: a pod plus pre-computed data (affinity terms, resources)."""
+    """``framework.PodInfo``: a pod plus pre-computed data (affinity terms, resources).
+
+    Treat an info as read-only: the affinity term sequences of a pod without pod
+    (anti-)affinity are one shared empty tuple, and :meth:`calculate_resource` returns an object
+    shared with other pods that request the same resources."""
 
     __slots__ = (
         "_resource",
-        "_sign_cache",
+        "_signs",
         "key",
         "pod",
         "preferred_affinity_terms",
@@ -294,21 +311,23 @@ class PodInfo:
         self.priority = pod_priority(pod)
         affinity = (pod.get("spec") or {}).get("affinity")
         if affinity and (affinity.get("podAffinity") or affinity.get("podAntiAffinity")):
-            self.required_affinity_terms: list[AffinityTerm] = _affinity_terms(
+            self.required_affinity_terms: Sequence[AffinityTerm] = _affinity_terms(
                 pod, "podAffinity", True)
-            self.required_anti_affinity_terms: list[AffinityTerm] = _affinity_terms(
+            self.required_anti_affinity_terms: Sequence[AffinityTerm] = _affinity_terms(
                 pod, "podAntiAffinity", True)
-            self.preferred_affinity_terms: list[WeightedAffinityTerm] = _affinity_terms(
+            self.preferred_affinity_terms: Sequence[WeightedAffinityTerm] = _affinity_terms(
                 pod, "podAffinity", False)
-            self.preferred_anti_affinity_terms: list[WeightedAffinityTerm] = _affinity_terms(
+            self.preferred_anti_affinity_terms: Sequence[WeightedAffinityTerm] = _affinity_terms(
                 pod, "podAntiAffinity", False)
-        else:  # no pod (anti-)affinity (most pods): what _affinity_terms returns
-            self.required_affinity_terms = []
-            self.required_anti_affinity_terms = []
-            self.preferred_affinity_terms = []
-            self.preferred_anti_affinity_terms = []
+        else:  # no pod (anti-)affinity (most pods): no terms, one shared empty tuple
+            self.required_affinity_terms = _NO_TERMS
+            self.required_anti_affinity_terms = _NO_TERMS
+            self.preferred_affinity_terms = _NO_TERMS
+            self.preferred_anti_affinity_terms = _NO_TERMS
         self._resource: PodResource | None = None
-        self._sign_cache: dict[str, Any] = {}
+        #: the per-plugin signatures (see :meth:`signature`), made on first use: most infos
+        #: (the cache's) never need one
+        self._signs: dict[str, Any] | None = None
 
     @property
     def uid(self) -> str:
@@ -340,9 +359,16 @@ class PodInfo:
                 if "memory" not in requests:
                     non_missing["memory"] = DEFAULT_MEMORY_REQUEST
             non0 = pod_requests(self.pod, non_missing) if non_missing else requests
-            res = Resource()
-            res.add(requests)
-            self._resource = PodResource(res, non0.get("cpu", 0), non0.get("memory", 0))
+            key = (tuple(requests.items()), non0.get("cpu", 0), non0.get("memory", 0))
+            shared = _POD_RESOURCES.get(key)
+            if shared is None:
+                res = Resource()
+                res.add(requests)
+                shared = PodResource(res, key[1], key[2])
+                if len(_POD_RESOURCES) >= _POD_RESOURCES_MAX:
+                    _POD_RESOURCES.clear()
+                _POD_RESOURCES[key] = shared
+            self._resource = shared
         return self._resource
 
     def for_pod(self, pod: Obj) -> PodInfo:
@@ -364,7 +390,7 @@ class PodInfo:
         pi.preferred_affinity_terms = self.preferred_affinity_terms
         pi.preferred_anti_affinity_terms = self.preferred_anti_affinity_terms
         pi._resource = self._resource
-        pi._sign_cache = {}
+        pi._signs = None
         return pi
 
     def assumed_on(self, node_name: str) -> PodInfo:
@@ -382,16 +408,25 @@ class PodInfo:
         pi.preferred_affinity_terms = self.preferred_affinity_terms
         pi.preferred_anti_affinity_terms = self.preferred_anti_affinity_terms
         pi._resource = self._resource
-        pi._sign_cache = {}
+        pi._signs = None
         return pi
 
     def signature(self, name: str, make: Callable[[], Any]) -> Any:
         """A cached per-plugin signature fragment (see :mod:`..fastpath`)."""
+        cache = self._signs
+        if cache is None:
+            cache = self._signs = {}
         try:
-            return self._sign_cache[name]
+            return cache[name]
         except KeyError:
-            v = self._sign_cache[name] = make()
+            v = cache[name] = make()
             return v
+
+    @property
+    def _sign_cache(self) -> dict[str, Any]:
+        """The signatures computed so far (a new empty dict when there are none)."""
+        signs = self._signs
+        return {} if signs is None else signs
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"
