@@ -387,16 +387,20 @@ class WatchCache:
 
     def _deliver(self, w: CacheWatcher, etype: str, obj: dict[str, Any], rev: int, key: str,
                  trace_id: str | None) -> None:
-        def run() -> None:
-            if w.stopped:
-                return
-            w.last_rv = rev
-            w.delivered += 1
-            self.tracer.record_notice(WatchNotice(w.name, etype, w.info.plural, key, rev,
-                                                  trace_id, self.kernel.now))
-            w.send(etype, obj, trace_id)
+        # a bound method and its arguments, not a closure: a pending delivery holds the fewest
+        # objects (there may be one per pod in flight)
+        self.kernel.call_later(self.watch_latency, self._run_delivery, w, etype, obj, rev, key,
+                               trace_id, name=f"watch {etype} {key} -> {w.name}")
 
-        self.kernel.call_later(self.watch_latency, run, name=f"watch {etype} {key} -> {w.name}")
+    def _run_delivery(self, w: CacheWatcher, etype: str, obj: dict[str, Any], rev: int,
+                      key: str, trace_id: str | None) -> None:
+        if w.stopped:
+            return
+        w.last_rv = rev
+        w.delivered += 1
+        self.tracer.record_notice(WatchNotice(w.name, etype, w.info.plural, key, rev,
+                                              trace_id, self.kernel.now))
+        w.send(etype, obj, trace_id)
 
     def _send_bookmarks(self) -> None:
         for cache in self._caches.values():
