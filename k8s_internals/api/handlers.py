@@ -590,32 +590,43 @@ def _bind(server: APIServer, ctx: _Ctx) -> tuple[int, Any]:
             "field": "target.name"}], ["target.name: Required value"])
 
     def assign(pod: dict[str, Any]) -> dict[str, Any]:
-        if pod["metadata"].get("deletionTimestamp"):
+        """``setPodHostAndAnnotations``, copy on write: ``pod`` may be the server's cached
+        object (see below), so only the dicts on the changed paths are new."""
+        meta = pod["metadata"]
+        if meta.get("deletionTimestamp"):
             raise errors.conflict("", "pods/binding", name,
                                   f"pod {name} is being deleted, cannot be assigned to a host")
-        if pod.get("spec", {}).get("nodeName"):
+        spec = pod["spec"]
+        if spec.get("nodeName"):
             raise errors.conflict("", "pods/binding", name,
                                   f'pod {name} is already assigned to node '
-                                  f'"{pod["spec"]["nodeName"]}"')
-        pod["spec"]["nodeName"] = target
-        # setPodHostAndAnnotations: the Binding's annotations are copied onto the pod
+                                  f'"{spec["nodeName"]}"')
+        new = dict(pod)
+        new["spec"] = {**spec, "nodeName": target}
+        new["metadata"] = new_meta = dict(meta)
+        # the Binding's annotations are copied onto the pod
         extra = (body.get("metadata") or {}).get("annotations") or {}
         if extra:
-            pod["metadata"].setdefault("annotations", {}).update(extra)
-        conds = pod.setdefault("status", {}).setdefault("conditions", [])
+            new_meta["annotations"] = {**(meta.get("annotations") or {}), **extra}
+        new["status"] = status = dict(pod.get("status") or {})
+        status["conditions"] = conds = list(status.get("conditions") or ())
         ts = server.kernel.timestamp()
-        for c in conds:
+        for i, c in enumerate(conds):
             if c.get("type") == "PodScheduled":
-                c.update({"status": "True", "lastTransitionTime": ts})
+                c = conds[i] = {**c, "status": "True", "lastTransitionTime": ts}
                 c.pop("reason", None)
                 c.pop("message", None)
                 break
         else:
             conds.append({"type": "PodScheduled", "status": "True", "lastProbeTime": None,
                           "lastTransitionTime": ts})
-        return pod
+        return new
 
-    _, new = server.storage.guaranteed_update(pods, req.namespace, name, assign)
+    # upstream's Cacher.GuaranteedUpdate starts from the watch cache's object; here the
+    # server's pod cache (fed as each write commits) has the decoded pod
+    caches = getattr(server, "caches", None)
+    cached = caches.get("pods", req.namespace, name) if caches is not None else None
+    _, new = server.storage.guaranteed_update(pods, req.namespace, name, assign, cached=cached)
     key = pods.key(req.namespace, name)
     rv = int(new["metadata"]["resourceVersion"])
     server._step(ctx, "storage", "etcd3", Outcome.OK, {"key": key, "revision": rv,

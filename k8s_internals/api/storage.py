@@ -293,6 +293,7 @@ class Storage:
         transform: Transform,
         precondition_rv: str = "",
         retries: int = 16,
+        cached: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Read, ``transform(current) -> new``, write if nobody wrote in between.
 
@@ -305,6 +306,14 @@ class Storage:
         change it in place (or return it), and ``old`` is the same object, so a caller that
         reads ``old`` must use a transform that leaves its argument alone (as the PUT/PATCH
         handler's does: it builds the new object from a copy).
+
+        ``cached`` is upstream's ``cachedExistingObject`` (``Cacher.GuaranteedUpdate`` passes
+        the watch cache's object to ``etcd3.store.GuaranteedUpdate``, which starts from it when
+        it is at the stored revision, and reads etcd otherwise): a decoded object of the key
+        that the caller's caches hold. The first attempt starts from it instead of decoding
+        the stored bytes if its ``resourceVersion`` is the key's ``mod_revision``. It is
+        shared with those caches, so the transform must then build the new object without
+        changing its argument (copy on write; upstream deep-copies the cached object).
         """
         key = info.key(namespace, name).encode()
         for _ in range(retries):
@@ -313,7 +322,12 @@ class Storage:
                 raise errors.not_found(info.group, info.plural, name)
             if precondition_rv and precondition_rv != str(kv.mod_revision):
                 raise errors.conflict(info.group, info.plural, name)
-            current = decode_object(kv.value, kv.mod_revision)
+            if cached is not None and (cached.get("metadata") or {}).get(
+                    "resourceVersion") == str(kv.mod_revision):
+                current = cached
+            else:
+                current = decode_object(kv.value, kv.mod_revision)
+            cached = None  # a retry reads what the store has
             new = transform(current)
             data = self._value(new)
             if data == kv.value:

@@ -93,11 +93,11 @@ class VersionedStorage(Storage):
 
     def guaranteed_update(self, info: ResourceInfo, namespace: str, name: str,
                           transform: Callable[[Obj], Obj], precondition_rv: str = "",
-                          retries: int = 16) -> tuple[Obj, Obj]:
+                          retries: int = 16, cached: Obj | None = None) -> tuple[Obj, Obj]:
         conv = conversion_for(info)
         if conv is None:
             return super().guaranteed_update(info, namespace, name, transform, precondition_rv,
-                                             retries)
+                                             retries, cached)
         olds: list[Obj] = []
 
         def converted(stored: Obj) -> Obj:

@@ -159,3 +159,79 @@ def test_normalize_orders_metadata_as_a_stable_sort_by_rank() -> None:
         assert list(out["metadata"]) == expected
         assert list(out) == ["kind", "apiVersion", "metadata", "spec"]
         assert out["metadata"] is not meta
+
+
+def _bind_scenario(api, admin, use_cache: bool, monkeypatch) -> tuple[bytes, dict, dict]:  # type: ignore[no-untyped-def]
+    """Create a pod with annotations and an Unschedulable PodScheduled condition, bind it; the
+    stored bytes, the MODIFIED event's object, and the cached pod before the binding."""
+    from tests.conftest import pod
+
+    if not use_cache:
+        monkeypatch.setattr(api.caches, "get", lambda *a: None)
+    seen: list[dict] = []
+    api.watchcache.watch(lookup("", "pods"), "test", lambda t, o, _c: seen.append(o),
+                         resource_version=api.revision)
+    p = pod("web")
+    p["metadata"]["annotations"] = {"a": "1"}
+    admin.create("pods", p, "default")
+    admin.call("update", "pods", namespace="default", name="web", subresource="status",
+               body={**admin.get("pods", "web", "default"), "status": {"conditions": [
+                   {"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                    "message": "0/1 nodes are available"}]}})
+    before = copy.deepcopy(api.caches.get("pods", "default", "web"))
+    from k8s_internals.api import storage
+
+    decodes: list[int] = []
+    real = storage.decode_object
+    monkeypatch.setattr(storage, "decode_object",
+                        lambda v, r: decodes.append(r) or real(v, r))
+    admin.call("create", "pods", namespace="default", name="web", subresource="binding",
+               body={"apiVersion": "v1", "kind": "Binding",
+                     "metadata": {"name": "web", "annotations": {"b": "2", "a": "3"}},
+                     "target": {"kind": "Node", "name": "node-1"}})
+    monkeypatch.setattr(storage, "decode_object", real)
+    # the binding started from the cached pod: nothing was decoded (without the cache: once)
+    assert len(decodes) == (0 if use_cache else 1)
+    api.kernel.run_until_idle()
+    kv = api.store.get(b"/registry/pods/default/web")
+    return kv.value, seen[-1], before
+
+
+def test_binding_from_the_cached_pod_writes_what_decoding_writes(api, admin, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                 ) -> None:
+    from k8s_internals.api.storage import decode_object
+
+    value, event, before = _bind_scenario(api, admin, True, monkeypatch)
+    stored = decode_object(value, 0)
+    assert stored["spec"]["nodeName"] == "node-1"
+    assert stored["metadata"]["annotations"] == {"a": "3", "b": "2"}
+    cond = stored["status"]["conditions"][0]
+    assert cond["status"] == "True" and "reason" not in cond and "message" not in cond
+    assert codec.dumps(event) == codec.dumps(decode_object(value, event["metadata"][
+        "resourceVersion"]))
+    # the cached pre-binding pod was left as it was (copy on write)
+    assert before["spec"].get("nodeName") is None
+    assert before["status"]["conditions"][0]["reason"] == "Unschedulable"
+
+
+def test_binding_with_and_without_the_cache_store_the_same_bytes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from k8s_internals.api.assemble import APIServerConfig, new_api_server
+    from k8s_internals.client.client import Client
+    from k8s_internals.client.transport import InProcessTransport
+    from k8s_internals.sim import Kernel
+    from k8s_internals.store import open_store
+    from tests.conftest import TOKENS
+
+    out = []
+    for use_cache in (True, False):
+        k = Kernel(0)
+        api = new_api_server(k, open_store("memory://", kernel=k),
+                             APIServerConfig(tokens=list(TOKENS)))
+        admin = Client(InProcessTransport(api), "admin-token")
+        admin.create("serviceaccounts", {"apiVersion": "v1", "kind": "ServiceAccount",
+                                         "metadata": {"name": "default", "namespace": "default"}})
+        with monkeypatch.context() as m:
+            out.append(_bind_scenario(api, admin, use_cache, m)[:2])
+        api.watchcache.close()
+    assert out[0][0] == out[1][0]
+    assert codec.dumps(out[0][1]) == codec.dumps(out[1][1])
