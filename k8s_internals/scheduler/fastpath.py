@@ -208,14 +208,15 @@ class FastPath:
         """The plugins' ``sign_pod`` fragments. Pods with the same namespace, labels,
         annotations and spec get the same fragments, so those are computed once per distinct
         pod shape (``sign_pod`` may read nothing else)."""
-        if any(getattr(pl, "sign_pod", None) is None for pl in plugins):
-            return None
+        for pl in plugins:
+            if getattr(pl, "sign_pod", None) is None:
+                return None
         pod = pod_info.pod
         shape = pod_info.signature("", lambda: shape_key(
             [(pod.get("metadata") or {}).get("namespace"), (pod.get("metadata") or {}).get(
                 "labels"), (pod.get("metadata") or {}).get("annotations"),
              _shape_spec(pod.get("spec"))]))
-        key = (tuple(id(pl) for pl in plugins), shape)
+        key = (tuple(map(id, plugins)), shape)
         sig = self._signatures.get(key)
         if sig is None:
             sig = tuple((pl.name, pl.sign_pod(pod)) for pl in plugins)

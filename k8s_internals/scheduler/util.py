@@ -22,6 +22,7 @@ since a cluster repeats the same few strings ("100m", "500Mi") many thousands of
 from __future__ import annotations
 
 import functools
+import marshal
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -147,8 +148,41 @@ def pod_requests(pod: Mapping[str, Any], non_missing: Mapping[str, int] | None =
     >>> pod_requests({"spec": {"containers": [c("2"), c("1")],
     ...                        "initContainers": [c("2"), c("4")]}})
     {'cpu': 4000}
+
+    The result is memoised (bounded) by a ``marshal`` key of exactly what it reads — the
+    containers' ``resources``, the init containers' ``resources`` and ``restartPolicy``,
+    ``spec.resources``, ``spec.overhead``, ``non_missing`` and ``pod_level`` — and returned
+    as a fresh dict: the scheduler asks three or four times per pod (Fit's PreFilter and
+    PreScore, BalancedAllocation's PreScore, the cache's ``PodInfo``), for pods that mostly
+    share a few shapes. Values ``marshal`` does not take are computed without the memo.
     """
     spec = pod.get("spec") or {}
+    try:
+        key = marshal.dumps((
+            [c.get("resources") for c in spec.get("containers") or ()],
+            [(c.get("resources"), c.get("restartPolicy"))
+             for c in spec.get("initContainers") or ()],
+            spec.get("resources") if pod_level else None, spec.get("overhead"),
+            non_missing or None, pod_level), 2)
+    except Exception:  # unmarshallable values, malformed specs: the plain computation
+        return _pod_requests(spec, non_missing, pod_level)
+    hit = _POD_REQUESTS.get(key)
+    if hit is None:
+        hit = _pod_requests(spec, non_missing, pod_level)
+        if len(_POD_REQUESTS) >= _POD_REQUESTS_MAX:
+            _POD_REQUESTS.clear()
+        _POD_REQUESTS[key] = hit
+    return dict(hit)
+
+
+#: :func:`pod_requests`' memo (marshal key -> requests), bounded
+_POD_REQUESTS: dict[bytes, dict[str, int]] = {}
+_POD_REQUESTS_MAX = 1024
+
+
+def _pod_requests(spec: Mapping[str, Any], non_missing: Mapping[str, int] | None,
+                  pod_level: bool) -> dict[str, int]:
+    """:func:`pod_requests` without the memo (the reference)."""
 
     def reqs_of(container: Mapping[str, Any]) -> dict[str, int]:
         r = container_request(container)

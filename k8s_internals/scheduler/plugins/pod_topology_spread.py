@@ -24,6 +24,7 @@ no Service has none). Default weight 2. Args: ``defaultConstraints``, ``defaulti
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -177,6 +178,10 @@ class PodTopologySpread:
         self.system_defaulted = system_defaulted
         self.services = services
         self._get = get
+        #: what the memo of the filtered default constraints was made from (see
+        #: _default_templates), and the memo: action -> constraints (selectors to be replaced)
+        self._defaults_seen: list[Any] | None = None
+        self._defaults_by_action: dict[str, list[Constraint]] | None = None
 
     # -- constraints ------------------------------------------------------------------------
 
@@ -204,17 +209,48 @@ class PodTopologySpread:
     def build_default_constraints(self, pod: Mapping[str, Any], action: str) -> list[Constraint]:
         """``buildDefaultConstraints``: the default constraints with the pod's default
         selector, or none if that selector is empty."""
-        constraints = self.filter_topology_spread_constraints(
-            self.default_constraints, (pod.get("metadata") or {}).get("labels") or {}, action)
+        templates = self._default_templates(action)
+        if templates is None:
+            constraints = self.filter_topology_spread_constraints(
+                self.default_constraints, (pod.get("metadata") or {}).get("labels") or {},
+                action)
+        elif not templates:
+            return []
+        else:
+            constraints = templates
         if not constraints:
             return []
         services = self.services.list() if self.services is not None else []
         selector = default_selector(pod, services, self._lookup)
         if selector.empty:
             return []
+        if templates is not None:  # fresh constraints (callers own them)
+            return [Constraint(c.max_skew, c.topology_key, selector, c.min_domains,
+                               c.node_affinity_policy, c.node_taints_policy)
+                    for c in templates]
         for c in constraints:
             c.selector = selector
         return constraints
+
+    def _default_templates(self, action: str) -> list[Constraint] | None:
+        """The default constraints filtered for ``action`` (their selectors are replaced by
+        the pod's default selector), memoised per action: without ``matchLabelKeys`` they do
+        not depend on the pod (PreFilter and PreScore each ask, for every pod). None when some
+        default constraint has ``matchLabelKeys`` (the reference computation runs). The memo
+        follows the content of :attr:`default_constraints`."""
+        src = self.default_constraints
+        if self._defaults_seen is None or self._defaults_seen != src:
+            self._defaults_seen = copy.deepcopy(src)
+            self._defaults_by_action = None if any(
+                isinstance(c, Mapping) and c.get("matchLabelKeys") for c in src) else {}
+        by_action = self._defaults_by_action
+        if by_action is None:
+            return None
+        templates = by_action.get(action)
+        if templates is None:
+            templates = by_action[action] = self.filter_topology_spread_constraints(
+                src, {}, action)
+        return templates
 
     def _lookup(self, resource: str, ns: str, name: str) -> Any:
         return None if self._get is None else self._get(resource, ns, name)
