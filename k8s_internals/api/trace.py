@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -37,7 +37,7 @@ class Outcome(Enum):
     ERROR = "error"
 
 
-@dataclass
+@dataclass(slots=True)
 class TraceStep:
     """One step of the chain: ``step`` is the stage (``authentication``, ``authorization``,
     ``mutating-admission``, ``validation``, ``validating-admission``, ``storage``...), ``plugin``
@@ -84,7 +84,7 @@ class _Steps:
             obj._raw_steps = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoreWrite:
     """An etcd write made by a request: key, revision, and the operation (PUT/DELETE)."""
 
@@ -93,8 +93,12 @@ class StoreWrite:
     op: str
     trace_id: str
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "revision": self.revision, "op": self.op,
+                "trace_id": self.trace_id}
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class WatchNotice:
     """A watch event handed to one watcher."""
 
@@ -105,6 +109,71 @@ class WatchNotice:
     revision: int
     trace_id: str | None
     time: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"watcher": self.watcher, "event_type": self.event_type,
+                "resource": self.resource, "key": self.key, "revision": self.revision,
+                "trace_id": self.trace_id, "time": self.time}
+
+
+_SMALL = 64  # raw fields kept in a tuple up to this many, then in a list
+
+
+def _append_raw(raw: Any, fields: tuple[Any, ...]) -> Any:
+    """``raw`` with ``fields`` (one record's) appended, flat: a tuple while short (a tuple of
+    strings and numbers is untracked by the collector the first time it looks at it; a list
+    never is), a list past :data:`_SMALL` fields (so a request that writes or notifies many
+    stays linear)."""
+    if type(raw) is tuple:
+        if len(raw) < _SMALL:
+            return raw + fields
+        raw = list(raw)
+    raw.extend(fields)
+    return raw
+
+
+def _records(raw: Any, n: int) -> Iterator[tuple[Any, ...]]:
+    """The records of a flat ``raw``, ``n`` fields each."""
+    return zip(*[iter(raw)] * n, strict=True)
+
+
+class _Writes:
+    """The ``writes`` field of :class:`Trace`. The tracer records each :class:`StoreWrite` as a
+    run of its fields in one flat tuple (:func:`_append_raw`) — nothing at all for the many
+    traces with none — and the objects are made the first time anyone reads ``writes``; from
+    then on that list *is* the trace's writes (appending to it works, and so does assigning a
+    new list)."""
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return None  # the dataclass default: none yet
+        writes: list[StoreWrite] | None = obj._writes
+        if writes is None:
+            writes = obj._writes = [StoreWrite(*r) for r in _records(obj._raw_writes, 4)]
+            obj._raw_writes = ()
+        return writes
+
+    def __set__(self, obj: Any, value: list[StoreWrite] | None) -> None:
+        obj._writes = value
+        obj._raw_writes = ()
+
+
+class _Notified:
+    """The ``notified`` field of :class:`Trace`: :class:`WatchNotice` objects kept as runs of
+    fields until read, like :class:`_Writes`."""
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return None  # the dataclass default: none yet
+        notified: list[WatchNotice] | None = obj._notified
+        if notified is None:
+            notified = obj._notified = [WatchNotice(*r) for r in _records(obj._raw_notified, 7)]
+            obj._raw_notified = ()
+        return notified
+
+    def __set__(self, obj: Any, value: list[WatchNotice] | None) -> None:
+        obj._notified = value
+        obj._raw_notified = ()
 
 
 @dataclass
@@ -123,8 +192,8 @@ class Trace:
     end: float = 0.0
     code: int = 0
     steps: list[TraceStep] = _Steps()  # type: ignore[assignment]
-    writes: list[StoreWrite] = field(default_factory=list)
-    notified: list[WatchNotice] = field(default_factory=list)
+    writes: list[StoreWrite] = _Writes()  # type: ignore[assignment]
+    notified: list[WatchNotice] = _Notified()  # type: ignore[assignment]
     error: str = ""
     user_agent: str = ""
 
@@ -136,6 +205,15 @@ class Trace:
             self._raw_steps.append((step, plugin, outcome._value_, detail, time))
         else:
             steps.append(TraceStep(step, plugin, outcome, detail, time))
+
+    def _write_revisions(self) -> list[int]:
+        writes = self._writes
+        if writes is None:
+            return list(self._raw_writes[1::4])
+        return [w.revision for w in writes]
+
+    def _has_writes(self) -> bool:
+        return bool(self._writes or self._raw_writes)
 
     @property
     def component(self) -> str:
@@ -177,8 +255,8 @@ class Trace:
             "namespace": self.namespace, "name": self.name, "api_group": self.api_group,
             "path": self.path, "start": self.start, "end": self.end, "code": self.code,
             "steps": [s.to_dict() for s in self.steps],
-            "writes": [w.__dict__ for w in self.writes],
-            "notified": [n.__dict__ for n in self.notified],
+            "writes": [w.to_dict() for w in self.writes],
+            "notified": [n.to_dict() for n in self.notified],
             "error": self.error, "user_agent": self.user_agent,
         }
 
@@ -208,8 +286,9 @@ class Tracer:
         if len(self._ring) == self.capacity:
             old = self._ring[0]
             self._by_id.pop(old.id, None)
-            for w in old.writes:
-                self._by_revision.pop(w.revision, None)
+            if old._has_writes():
+                for rev in old._write_revisions():
+                    self._by_revision.pop(rev, None)
         self._ring.append(trace)
         self._by_id[trace.id] = trace
 
@@ -219,18 +298,31 @@ class Tracer:
                 hook(trace)
 
     def record_write(self, trace: Trace, write: StoreWrite) -> None:
-        trace.writes.append(write)
+        writes = trace._writes
+        if writes is None:
+            trace._raw_writes = _append_raw(trace._raw_writes, (
+                write.key, write.revision, write.op, write.trace_id))
+        else:
+            writes.append(write)
         self._by_revision[write.revision] = trace.id
-        for hook in list(self.on_store_write):
-            hook(write)
+        if self.on_store_write:
+            for hook in list(self.on_store_write):
+                hook(write)
 
     def record_notice(self, notice: WatchNotice) -> None:
         if notice.trace_id is not None:
             t = self._by_id.get(notice.trace_id)
             if t is not None:
-                t.notified.append(notice)
-        for hook in list(self.on_watch_event):
-            hook(notice)
+                notified = t._notified
+                if notified is None:
+                    t._raw_notified = _append_raw(t._raw_notified, (
+                        notice.watcher, notice.event_type, notice.resource, notice.key,
+                        notice.revision, notice.trace_id, notice.time))
+                else:
+                    notified.append(notice)
+        if self.on_watch_event:
+            for hook in list(self.on_watch_event):
+                hook(notice)
 
     def trace_for_revision(self, revision: int) -> str | None:
         """The id of the request whose write produced ``revision`` (the cause of a watch event)."""
@@ -272,7 +364,7 @@ class Tracer:
                 continue
             if since is not None and t.start < since:
                 continue
-            if writes_only and not t.writes:
+            if writes_only and not t._has_writes():
                 continue
             out.append(t)
         return out
