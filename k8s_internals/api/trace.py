@@ -137,43 +137,31 @@ def _records(raw: Any, n: int) -> Iterator[tuple[Any, ...]]:
     return zip(*[iter(raw)] * n, strict=True)
 
 
-class _Writes:
-    """The ``writes`` field of :class:`Trace`. The tracer records each :class:`StoreWrite` as a
-    run of its fields in one flat tuple (:func:`_append_raw`) — nothing at all for the many
-    traces with none — and the objects are made the first time anyone reads ``writes``; from
-    then on that list *is* the trace's writes (appending to it works, and so does assigning a
-    new list)."""
+class _Records:
+    """The ``writes`` / ``notified`` fields of :class:`Trace`. The tracer records each
+    :class:`StoreWrite` (:class:`WatchNotice`) as a run of its fields in one flat tuple
+    (:func:`_append_raw`) — nothing at all for the many traces with none — and the objects are
+    made the first time anyone reads the field; from then on that list *is* the trace's field
+    (appending to it works, and so does assigning a new list)."""
+
+    def __init__(self, name: str, record: type[Any], width: int) -> None:
+        self._made, self._raw = f"_{name}", f"_raw_{name}"
+        self._record, self._width = record, width
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return None  # the dataclass default: none yet
-        writes: list[StoreWrite] | None = obj._writes
-        if writes is None:
-            writes = obj._writes = [StoreWrite(*r) for r in _records(obj._raw_writes, 4)]
-            obj._raw_writes = ()
-        return writes
+        made: list[Any] | None = getattr(obj, self._made)
+        if made is None:
+            record = self._record
+            made = [record(*r) for r in _records(getattr(obj, self._raw), self._width)]
+            setattr(obj, self._made, made)
+            setattr(obj, self._raw, ())
+        return made
 
-    def __set__(self, obj: Any, value: list[StoreWrite] | None) -> None:
-        obj._writes = value
-        obj._raw_writes = ()
-
-
-class _Notified:
-    """The ``notified`` field of :class:`Trace`: :class:`WatchNotice` objects kept as runs of
-    fields until read, like :class:`_Writes`."""
-
-    def __get__(self, obj: Any, objtype: Any = None) -> Any:
-        if obj is None:
-            return None  # the dataclass default: none yet
-        notified: list[WatchNotice] | None = obj._notified
-        if notified is None:
-            notified = obj._notified = [WatchNotice(*r) for r in _records(obj._raw_notified, 7)]
-            obj._raw_notified = ()
-        return notified
-
-    def __set__(self, obj: Any, value: list[WatchNotice] | None) -> None:
-        obj._notified = value
-        obj._raw_notified = ()
+    def __set__(self, obj: Any, value: list[Any] | None) -> None:
+        setattr(obj, self._made, value)
+        setattr(obj, self._raw, ())
 
 
 @dataclass
@@ -192,8 +180,8 @@ class Trace:
     end: float = 0.0
     code: int = 0
     steps: list[TraceStep] = _Steps()  # type: ignore[assignment]
-    writes: list[StoreWrite] = _Writes()  # type: ignore[assignment]
-    notified: list[WatchNotice] = _Notified()  # type: ignore[assignment]
+    writes: list[StoreWrite] = _Records("writes", StoreWrite, 4)  # type: ignore[assignment]
+    notified: list[WatchNotice] = _Records("notified", WatchNotice, 7)  # type: ignore[assignment]
     error: str = ""
     user_agent: str = ""
 

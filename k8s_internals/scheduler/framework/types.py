@@ -381,6 +381,11 @@ class PodInfo:
                 or (pod.get("metadata") or {}).get("labels")
                 != (mine.get("metadata") or {}).get("labels")):
             return PodInfo(pod)
+        return self._sharing(pod)
+
+    def _sharing(self, pod: Obj) -> PodInfo:
+        """An info of ``pod`` that reuses this one's key, priority, affinity terms and
+        resources (the caller knows they are the same); the per-plugin signatures are not."""
         pi = PodInfo.__new__(PodInfo)
         pi.pod = pod
         pi.key = self.key
@@ -398,18 +403,7 @@ class PodInfo:
         scheduler assumes): the affinity terms, priority and resources — which do not depend
         on ``nodeName`` — are reused; the per-plugin signatures are not."""
         mine = self.pod
-        pod = {**mine, "spec": {**(mine.get("spec") or {}), "nodeName": node_name}}
-        pi = PodInfo.__new__(PodInfo)
-        pi.pod = pod
-        pi.key = self.key
-        pi.priority = self.priority
-        pi.required_affinity_terms = self.required_affinity_terms
-        pi.required_anti_affinity_terms = self.required_anti_affinity_terms
-        pi.preferred_affinity_terms = self.preferred_affinity_terms
-        pi.preferred_anti_affinity_terms = self.preferred_anti_affinity_terms
-        pi._resource = self._resource
-        pi._signs = None
-        return pi
+        return self._sharing({**mine, "spec": {**(mine.get("spec") or {}), "nodeName": node_name}})
 
     def signature(self, name: str, make: Callable[[], Any]) -> Any:
         """A cached per-plugin signature fragment (see :mod:`..fastpath`)."""
