@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from .admission.interfaces import Operation
 from .resources import lookup
-from .selectors import SelectorError, label_selector_as_selector
+from .selectors import selecting
 from .trace import Outcome
 
 if TYPE_CHECKING:
@@ -93,17 +93,7 @@ def _pdbs_for(server: APIServer, pod: dict[str, Any]) -> list[dict[str, Any]]:
     info = lookup("policy", "poddisruptionbudgets")
     assert info is not None
     ns = pod["metadata"].get("namespace", "")
-    labels = pod["metadata"].get("labels") or {}
-    out = []
-    for pdb in server.storage.list(info, ns).items:
-        try:
-            sel = label_selector_as_selector((pdb.get("spec") or {}).get("selector"))
-        except SelectorError:
-            continue
-        if sel.empty or not sel.matches(labels):
-            continue
-        out.append(pdb)
-    return out
+    return selecting(server.storage.list(info, ns).items, pod["metadata"].get("labels") or {})
 
 
 def _check_and_decrement(server: APIServer, ctx: _Ctx, pod_name: str, pdb_name: str,

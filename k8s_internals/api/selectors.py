@@ -26,7 +26,7 @@ accepted for pods.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,7 @@ __all__ = [
     "object_fields",
     "parse_field_selector",
     "parse_label_selector",
+    "selecting",
     "selector_from_set",
     "supported_field_labels",
     "unescape_field_value",
@@ -562,6 +563,30 @@ def label_selector_as_selector(label_selector: Mapping[str, Any] | None) -> Sele
         requirements.append(new_requirement(expr.get("key", ""), operator,
                                             list(values) if values else None))
     return Selector().add(*requirements)
+
+
+def selecting(objs: Iterable[Mapping[str, Any]], labels: Mapping[str, str]) -> list[Any]:
+    """The objects whose ``spec.selector`` matches ``labels``, in order: an invalid selector is
+    skipped, and a nil or empty one matches nothing (what ``getPodDisruptionBudgets`` in
+    ``pkg/registry/core/pod/storage/eviction.go`` and the PDB lister's
+    ``GetPodPodDisruptionBudgets`` both do: "If a PDB with a nil or empty selector creeps in, it
+    should match nothing, not everything").
+
+    >>> pdbs = [{"spec": {"selector": {"matchLabels": {"app": "web"}}}}, {"spec": {}},
+    ...         {"spec": {"selector": {}}}]
+    >>> len(selecting(pdbs, {"app": "web"}))
+    1
+    """
+    out = []
+    for obj in objs:
+        try:
+            sel = label_selector_as_selector((obj.get("spec") or {}).get("selector"))
+        except SelectorError:
+            continue
+        if sel.empty or not sel.matches(labels):
+            continue
+        out.append(obj)
+    return out
 
 
 # -- field selectors ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..api.selectors import SelectorError, label_selector_as_selector
+from ..api.selectors import SelectorError, label_selector_as_selector, selecting
 from ..client.cache import DeletedFinalStateUnknown
 from ..client.client import ApiError, Client
 from ..client.informer import InformerFactory
@@ -196,16 +196,7 @@ class DisruptionController(Controller):
         labels = pod.get("metadata", {}).get("labels") or {}
         if not labels:
             return []
-        out = []
-        for pdb in self.pdbs.list(pod["metadata"].get("namespace", "")):
-            try:
-                sel = label_selector_as_selector((pdb.get("spec") or {}).get("selector"))
-            except SelectorError:
-                continue
-            if sel.empty or not sel.matches(labels):
-                continue
-            out.append(pdb)
-        return out
+        return selecting(self.pdbs.list(pod["metadata"].get("namespace", "")), labels)
 
     def _get_pdb_for_pod(self, pod: JSON) -> JSON | None:
         """``getPdbForPod``: the first matching PDB; a warning on the pod if several match."""
@@ -338,10 +329,14 @@ class DisruptionController(Controller):
             return None
         return obj  # type: ignore[no-any-return]
 
-    def _get_pod_replica_set(self, ref: JSON, ns: str) -> _ControllerAndScale | None:
+    def _replica_set_of(self, ref: JSON, ns: str) -> JSON | None:
+        """The ReplicaSet a pod's controller reference names, if the cache has that one."""
         if not self._is(ref, "ReplicaSet", ("apps", "extensions")):
             return None
-        rs = self._owned(self.rss, ref, ns)
+        return self._owned(self.rss, ref, ns)
+
+    def _get_pod_replica_set(self, ref: JSON, ns: str) -> _ControllerAndScale | None:
+        rs = self._replica_set_of(ref, ns)
         if rs is None:
             return None
         owner = get_controller_of(rs)
@@ -350,9 +345,7 @@ class DisruptionController(Controller):
         return self._scale_of(rs)
 
     def _get_pod_deployment(self, ref: JSON, ns: str) -> _ControllerAndScale | None:
-        if not self._is(ref, "ReplicaSet", ("apps", "extensions")):
-            return None
-        rs = self._owned(self.rss, ref, ns)
+        rs = self._replica_set_of(ref, ns)
         if rs is None:
             return None
         owner = get_controller_of(rs)
