@@ -74,6 +74,14 @@ CONTROLLER_UID_LABELS = ("batch.kubernetes.io/controller-uid", "controller-uid")
 CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
 
 
+def _dict_at(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """``parent[key]``, made an empty dict first if it is missing or not a dict."""
+    child = parent.get(key)
+    if not isinstance(child, dict):
+        child = parent[key] = {}
+    return child
+
+
 def generate_job_selector(job: dict[str, Any]) -> None:
     """``pkg/registry/batch/job/strategy.go`` ``generateSelectorIfNeeded``: unless
     ``manualSelector``, label the pod template with the Job's name and UID (labels the user set
@@ -84,25 +92,12 @@ def generate_job_selector(job: dict[str, Any]) -> None:
     if spec.get("manualSelector"):
         return
     meta = job.get("metadata") or {}
-    template = spec.get("template")
-    if not isinstance(template, dict):
-        template = spec["template"] = {}
-    tmeta = template.get("metadata")
-    if not isinstance(tmeta, dict):
-        tmeta = template["metadata"] = {}
-    labels = tmeta.get("labels")
-    if not isinstance(labels, dict):
-        labels = tmeta["labels"] = {}
+    labels = _dict_at(_dict_at(_dict_at(spec, "template"), "metadata"), "labels")
     for key in JOB_NAME_LABELS:
         labels.setdefault(key, str(meta.get("name", "")))
     for key in CONTROLLER_UID_LABELS:
         labels.setdefault(key, str(meta.get("uid", "")))
-    selector = spec.get("selector")
-    if not isinstance(selector, dict):
-        selector = spec["selector"] = {}
-    match = selector.get("matchLabels")
-    if not isinstance(match, dict):
-        match = selector["matchLabels"] = {}
+    match = _dict_at(_dict_at(spec, "selector"), "matchLabels")
     match.setdefault(CONTROLLER_UID_LABEL, str(meta.get("uid", "")))
     if not meta.get("labels"):
         meta["labels"] = dict(labels)

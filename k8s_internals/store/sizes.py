@@ -81,20 +81,15 @@ def _message_field(n: int) -> int:
 
 
 def kv_size(kv: KeyValue) -> int:
-    """Length of a marshalled ``mvccpb.KeyValue`` (every write computes it: the fields'
-    sizes are summed inline, as ``_bytes_field``/``_int_field`` would give them).
-
-    >>> kv = KeyValue(b"/k", 300, 70000, 2, b"v" * 200, 0)
-    >>> kv_size(kv) == (_bytes_field(2) + _int_field(300) + _int_field(70000) + _int_field(2)
-    ...                 + _bytes_field(200) + _int_field(0))
-    True
-    """
-    k, v = len(kv.key), len(kv.value)
-    size = (1 + varint_len(k) + k if k else 0) + (1 + varint_len(v) + v if v else 0)
-    for n in (kv.create_revision, kv.mod_revision, kv.version, kv.lease):
-        if n:
-            size += 1 + varint_len(n)
-    return size
+    """Length of a marshalled ``mvccpb.KeyValue``."""
+    return (
+        _bytes_field(len(kv.key))
+        + _int_field(kv.create_revision)
+        + _int_field(kv.mod_revision)
+        + _int_field(kv.version)
+        + _bytes_field(len(kv.value))
+        + _int_field(kv.lease)
+    )
 
 
 def put_request_size(key: bytes, value: bytes, lease: int, prev_kv: bool) -> int:
