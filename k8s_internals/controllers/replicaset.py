@@ -41,7 +41,13 @@ import copy
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from ..api.selectors import Selector, SelectorError, label_selector_as_selector, selector_from_set
+from ..api.selectors import (
+    Selector,
+    SelectorError,
+    label_selector_as_selector,
+    selecting,
+    selector_from_set,
+)
 from ..client.cache import DeletedFinalStateUnknown
 from ..client.client import ApiError, Client
 from ..client.expectations import ControllerExpectations, UIDTrackingControllerExpectations
@@ -309,16 +315,7 @@ class ReplicaSetController(Controller):
         labels = pod.get("metadata", {}).get("labels") or {}
         if not labels:
             return []
-        out = []
-        for rs in self.rs_source.list(pod["metadata"].get("namespace", "")):
-            try:
-                selector = label_selector_as_selector(rs.get("spec", {}).get("selector"))
-            except SelectorError:
-                continue
-            if selector.empty or not selector.matches(labels):
-                continue
-            out.append(rs)
-        return out
+        return selecting(self.rs_source.list(pod["metadata"].get("namespace", "")), labels)
 
     def _add_pod(self, pod: JSON) -> None:
         if pod["metadata"].get("deletionTimestamp"):

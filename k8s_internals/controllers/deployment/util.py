@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...api.selectors import SelectorError, label_selector_as_selector
+from ...api.selectors import selecting
 from ..controller_utils import (
     JSON,
     ControllerError,
@@ -538,18 +538,8 @@ def get_deployments_for_replica_set(deployments: Iterable[JSON], rs: Mapping[str
     labels = (rs.get("metadata") or {}).get("labels") or {}
     if not labels:
         return []
-    out = []
-    for d in deployments:
-        if d["metadata"].get("namespace") != rs["metadata"].get("namespace"):
-            continue
-        try:
-            selector = label_selector_as_selector((d.get("spec") or {}).get("selector"))
-        except SelectorError:
-            continue
-        if selector.empty or not selector.matches(labels):
-            continue
-        out.append(d)
-    return out
+    ns = rs["metadata"].get("namespace")
+    return selecting((d for d in deployments if d["metadata"].get("namespace") == ns), labels)
 
 
 # -- scaling ---------------------------------------------------------------------------------------
